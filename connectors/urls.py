@@ -1,0 +1,3 @@
+"""Interactive authorization flows (the "Connect to Exact Online" redirect and callback)."""
+
+urlpatterns = []

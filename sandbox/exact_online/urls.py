@@ -1,0 +1,3 @@
+"""URLs of the exact_online emulator, mounted at /sandbox/exact_online/."""
+
+urlpatterns = []

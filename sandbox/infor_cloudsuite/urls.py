@@ -1,0 +1,3 @@
+"""URLs of the infor_cloudsuite emulator, mounted at /sandbox/infor_cloudsuite/."""
+
+urlpatterns = []

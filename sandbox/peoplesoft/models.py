@@ -1,0 +1,1 @@
+"""Models of this emulator (its state lives in the database, so it survives restarts)."""

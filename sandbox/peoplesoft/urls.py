@@ -1,0 +1,3 @@
+"""URLs of the peoplesoft emulator, mounted at /sandbox/peoplesoft/."""
+
+urlpatterns = []

@@ -1,0 +1,23 @@
+"""The django-q2 schedules the connector needs, created idempotently (never in AppConfig.ready()).
+
+Called by a data migration and by `manage.py demo`; safe to run any number of times.
+"""
+
+from django.utils import timezone
+
+SCHEDULES = [
+    # name, function, minutes
+    ("ml-connector heartbeat", "syncs.tasks.heartbeat", 1),
+    ("ml-connector token keep-alive", "connectors.tasks.keep_tokens_alive", 60 * 6),
+]
+
+
+def ensure_schedules(Schedule=None):
+    if Schedule is None:
+        from django_q.models import Schedule
+    for name, func, minutes in SCHEDULES:
+        Schedule.objects.update_or_create(
+            name=name,
+            defaults={"func": func, "schedule_type": "I", "minutes": minutes, "repeats": -1,
+                      "next_run": timezone.now()},
+        )

@@ -1,0 +1,47 @@
+"""Shared fixtures. External systems are the sandbox emulators, reached over real HTTP."""
+
+import pytest
+from django.core.servers import basehttp
+
+from sandbox import clock as sandbox_clock
+
+from wsgiref import simple_server
+
+
+# The test server, like gunicorn with header_map="dangerous" (config/gunicorn.conf.py), must keep
+# header names with underscores: Walmart's WM_SVC.NAME, WM_SEC.ACCESS_TOKEN... (Django's dev server
+# drops them). And the sandbox's drop_after_commit fault needs the socket, as gunicorn exposes it.
+def _get_environ(self):
+    environ = simple_server.WSGIRequestHandler.get_environ(self)
+    environ["sandbox.socket"] = self.connection
+    return environ
+
+
+basehttp.WSGIRequestHandler.get_environ = _get_environ
+
+
+@pytest.fixture
+def sandbox(live_server, transactional_db):
+    """The live server's URL (emulators are under /sandbox/<system>/); the sandbox clock starts at zero."""
+    sandbox_clock.reset()
+    yield live_server.url
+    sandbox_clock.reset()
+
+
+@pytest.fixture
+def advance():
+    """Move the sandbox clock and the connector clock forward together: advance(seconds)."""
+    from datetime import timedelta
+
+    from connectors import clock as our_clock
+
+    state = {"offset": 0.0}
+    original = our_clock.now
+
+    def _advance(seconds):
+        state["offset"] += seconds
+        sandbox_clock.advance(seconds)
+
+    our_clock.now = lambda: original() + timedelta(seconds=state["offset"])
+    yield _advance
+    our_clock.now = original
