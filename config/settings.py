@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "syncs",
     "sandbox",
     "sandbox.walmart",
+    "sandbox.walmart_listings",
     "sandbox.ifs_cloud",
     "sandbox.infor_cloudsuite",
     "sandbox.infor_m3",

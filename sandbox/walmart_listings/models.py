@@ -1,0 +1,1 @@
+"""Walmart emulator state for items, inventory, prices and feeds."""

@@ -1,0 +1,3 @@
+"""Walmart items, inventory, prices, feeds and settings, included at /sandbox/walmart/."""
+
+urlpatterns = []
