@@ -94,7 +94,7 @@ def test_connection(modeladmin, request, queryset):
     for connection in queryset:
         result = ping_mod.ping(connection, user=request.user)
         level = messages.SUCCESS if result.ok else messages.ERROR
-        modeladmin.message_user(request, f"{connection.name}: {result.summary}", level)
+        modeladmin.message_user(request, f"Test of {connection.name}: {result.summary}", level)
 
 
 @admin.register(Connection)
@@ -111,7 +111,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         if obj is None:
             return [(None, {"fields": ["name", "system", "environment"],
                             "description": "Save to continue with the system's settings and secrets."})]
-        form_fields = list(self.get_form(request, obj).base_fields)
+        form_fields = list(self.get_form(request, obj)(instance=obj).fields)
         secrets = [f for f in form_fields if f.startswith(SECRET_PREFIX)]
         upload = [f for f in ("credentials_file", "credentials_text") if f in form_fields]
         sets = [(None, {"fields": ["name", "system", "environment", "config"]})]
@@ -129,7 +129,7 @@ class ConnectionAdmin(admin.ModelAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is None:
             return form
-        probe = form(instance=obj) if obj is not None else form()
+        probe = form(instance=obj)
         form.base_fields = {**form.base_fields, **{k: v for k, v in probe.fields.items() if k not in form.base_fields}}
         return form
 

@@ -1,0 +1,141 @@
+"""manage.py sandbox ...: drive the emulators (DESIGN §8).
+
+  sandbox fault SYSTEM MODE [--rate R] [--seconds S] [--path P] [--method M] [--for S]
+  sandbox fault --clear [SYSTEM]
+  sandbox stats [--json]
+  sandbox reset
+  sandbox clock [--advance SECONDS | --reset]
+  sandbox load-orders FILE [--account NAME]     (a GET /v3/orders body, a single order, or a bare order)
+  sandbox load-returns FILE [--account NAME]    (a GET /v3/returns body)
+  sandbox deliver                                (send due webhook deliveries now)
+"""
+
+import json
+from datetime import timedelta
+from importlib import import_module
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from sandbox import clock, stats
+from sandbox.models import SYSTEMS, Account, Fault
+
+
+def _walmart_account(name):
+    """The sandbox Walmart account behind a connection name (demo-walmart) or an account key."""
+    from connectors.models import Connection
+
+    conn = Connection.objects.filter(name=name, system="walmart").first()
+    key = conn.typed_config.client_id if conn else name
+    account = Account.objects.filter(system="walmart", key=key).first()
+    if account is None:
+        raise CommandError(f"No sandbox Walmart account {name!r}; run `manage.py demo` or pass --account.")
+    return account
+
+
+class Command(BaseCommand):
+    help = "Drive the sandbox emulators: faults, stats, reset, clock, loading captured Walmart payloads."
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        fault = sub.add_parser("fault", help="Turn a fault on in one emulator, or clear faults")
+        fault.add_argument("system", nargs="?", choices=SYSTEMS)
+        fault.add_argument("mode", nargs="?", choices=[m.value for m in Fault.Mode])
+        fault.add_argument("--rate", type=float, default=1.0, help="share of calls affected (0..1)")
+        fault.add_argument("--seconds", type=float, default=0.0, help="latency/timeout length in seconds")
+        fault.add_argument("--for", dest="duration", type=float, default=None,
+                           help="how long the fault lasts (sandbox seconds); outage default 300, others until cleared")
+        fault.add_argument("--path", default="", help="only calls whose path contains this")
+        fault.add_argument("--method", default="", help="only calls with this HTTP method")
+        fault.add_argument("--clear", action="store_true", help="clear faults (of SYSTEM, or all)")
+        stats_p = sub.add_parser("stats", help="Documents, calls and 429s per emulated system")
+        stats_p.add_argument("--json", action="store_true")
+        sub.add_parser("reset", help="Delete all emulator state (accounts, documents, faults, calls, clock)")
+        clock_p = sub.add_parser("clock", help="Show or move the sandbox clock")
+        clock_p.add_argument("--advance", type=float, default=None, help="seconds to move forward")
+        clock_p.add_argument("--reset", action="store_true")
+        for name in ("load-orders", "load-returns"):
+            p = sub.add_parser(name, help=f"{name.replace('-', ' ')} from a captured Walmart payload")
+            p.add_argument("file")
+            p.add_argument("--account", default="demo-walmart", help="Walmart connection name or sandbox client id")
+        sub.add_parser("deliver", help="Send the webhook deliveries that are due")
+
+    def handle(self, *args, action, **options):
+        if not settings.SANDBOX_ENABLED:
+            raise CommandError("The sandbox is disabled (SANDBOX_ENABLED is off).")
+        getattr(self, "do_" + action.replace("-", "_"))(**options)
+
+    def do_fault(self, system, mode, rate, seconds, duration, path, method, clear, **_):
+        if clear:
+            qs = Fault.objects.filter(system=system) if system else Fault.objects.all()
+            count = qs.count()
+            qs.delete()
+            self.stdout.write(f"Cleared {count} fault(s){' on ' + system if system else ''}.")
+            return
+        if not system or not mode:
+            raise CommandError("Give SYSTEM and MODE (or --clear). Modes: " + ", ".join(m.value for m in Fault.Mode))
+        if not 0 < rate <= 1:
+            raise CommandError("--rate must be in (0, 1].")
+        now = clock.now()
+        if duration is None and mode == Fault.Mode.OUTAGE:
+            duration = seconds or 300
+        fault = Fault.objects.create(
+            system=system, mode=mode, rate=rate, seconds=seconds, path_contains=path, method=method.upper(),
+            starts_at=now, ends_at=now + timedelta(seconds=duration) if duration else None,
+        )
+        until = f"until {fault.ends_at:%H:%M:%S} (sandbox clock)" if fault.ends_at else "until cleared"
+        self.stdout.write(f"Fault {mode} on {system} at rate {rate:g} {until}.")
+
+    def do_stats(self, json=False, **_):
+        data = stats.collect()
+        if json:
+            import json as _json
+
+            self.stdout.write(_json.dumps(data, indent=2, sort_keys=True))
+            return
+        for system, row in data.items():
+            docs = ", ".join(f"{k} {v}" for k, v in row["documents"].items()) or "no documents"
+            self.stdout.write(f"{system:17} calls {row['calls']:6}  429s {row['throttled']:5}  "
+                              f"duplicate refs {row['duplicate_references']}  {docs}")
+
+    def do_reset(self, **_):
+        with transaction.atomic():
+            for config in apps.get_app_configs():
+                if config.label == "sandbox" or config.label.startswith("sandbox_"):
+                    for model in reversed(list(config.get_models())):
+                        model.objects.all().delete()
+        self.stdout.write("Sandbox state deleted (run `manage.py demo` to seed it again).")
+
+    def do_clock(self, advance=None, reset=False, **_):
+        if reset:
+            clock.reset()
+        elif advance:
+            clock.advance(advance)
+        self.stdout.write(f"Sandbox clock: {clock.now():%Y-%m-%d %H:%M:%S} UTC (offset {clock.offset():+.0f} s)")
+
+    def _load(self, kind, file, account):
+        try:
+            with open(file, encoding="utf-8-sig") as fh:
+                data = json.load(fh)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {file}: {exc.strerror}")
+        except ValueError as exc:
+            raise CommandError(f"{file} is not JSON: {exc}")
+        loader = import_module("sandbox.walmart.loader")
+        try:
+            created, updated = getattr(loader, f"load_{kind}")(data, _walmart_account(account))
+        except ValueError as exc:
+            raise CommandError(f"{file}: {exc}")
+        self.stdout.write(f"Loaded {kind} from {file}: {created} new, {updated} updated.")
+
+    def do_load_orders(self, file, account, **_):
+        self._load("orders", file, account)
+
+    def do_load_returns(self, file, account, **_):
+        self._load("returns", file, account)
+
+    def do_deliver(self, **_):
+        counts = stats.deliver_webhooks()
+        self.stdout.write(f"Webhook deliveries: {counts}")
