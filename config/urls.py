@@ -11,6 +11,7 @@ admin.site.index_title = "Walmart Marketplace ⇄ ERP"
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("connect/", include("connectors.urls")),
+    path("webhooks/", include("syncs.intake.urls")),
     path("admin/", admin.site.urls),
 ]
 
