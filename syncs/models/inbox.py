@@ -1,0 +1,58 @@
+"""The inbox of everything Walmart told us, and the bearer tokens of our webhook token endpoint."""
+
+from django.db import models
+
+from syncs.models.integration import Integration
+
+
+class InboxEvent(models.Model):
+    """One thing Walmart told us, once: a webhook delivery or a polled order/return.
+
+    The inbox belongs to the Walmart account (the `account` connection), not to an integration:
+    a delivery to any integration's URL on that account lands here once, and every integration on
+    the account takes it from here. `dedup_key` is UNIQUE per account (DESIGN §4): the order's
+    creation is keyed by purchaseOrderId so a webhook, its retries and a poll collapse into one row.
+    """
+
+    class Source(models.TextChoices):
+        WEBHOOK = "webhook"
+        POLL = "poll"
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        PROCESSED = "processed"
+        IGNORED = "ignored"
+        FAILED = "failed"
+
+    account = models.ForeignKey("connectors.Connection", on_delete=models.PROTECT, related_name="inbox_events")
+    dedup_key = models.CharField(max_length=200)
+    kind = models.CharField(max_length=10)  # order | return
+    event_type = models.CharField(max_length=50)
+    sub_event_type = models.CharField(max_length=50, blank=True)
+    event_id = models.CharField(max_length=100, blank=True)
+    event_time = models.DateTimeField(null=True, blank=True)
+    purchase_order_id = models.CharField(max_length=50, blank=True, db_index=True)
+    return_order_id = models.CharField(max_length=50, blank=True, db_index=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    received_via = models.ForeignKey(Integration, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    processed_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        constraints = [models.UniqueConstraint(fields=["account", "dedup_key"], name="uniq_inbox_dedup")]
+        indexes = [models.Index(fields=["account", "status", "id"], name="inbox_pending_idx")]
+
+    def __str__(self):
+        return f"{self.event_type} {self.purchase_order_id or self.return_order_id}"
+
+
+class WebhookToken(models.Model):
+    """Bearer tokens our own token endpoint issued to Walmart (OAUTH webhook auth). Hashes only."""
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="webhook_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()

@@ -1,0 +1,1 @@
+"""Orders in: normalise, validate, post (DESIGN §4)."""
