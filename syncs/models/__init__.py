@@ -1,9 +1,9 @@
 """Sync state, one module per kind of row."""
 
 from syncs.models.heartbeat import WorkerHeartbeat
-from syncs.models.inbox import InboxEvent, WebhookToken
+from syncs.models.inbox import InboxEvent, PollState, WebhookToken
 from syncs.models.integration import FLOWS, Integration
 from syncs.models.orders import MarketplaceOrder, OrderCharge, OrderLine
 
-__all__ = ["FLOWS", "InboxEvent", "Integration", "MarketplaceOrder", "OrderCharge", "OrderLine", "WebhookToken",
+__all__ = ["FLOWS", "InboxEvent", "Integration", "MarketplaceOrder", "OrderCharge", "OrderLine", "PollState", "WebhookToken",
            "WorkerHeartbeat"]

@@ -20,6 +20,7 @@ class InboxEvent(models.Model):
 
     class Status(models.TextChoices):
         PENDING = "pending"
+        PROCESSING = "processing"
         PROCESSED = "processed"
         IGNORED = "ignored"
         FAILED = "failed"
@@ -40,6 +41,10 @@ class InboxEvent(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     processed_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
+    # Work bookkeeping: a claim expires (a killed worker's row goes back to the pool); failures back off.
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
@@ -48,6 +53,18 @@ class InboxEvent(models.Model):
 
     def __str__(self):
         return f"{self.event_type} {self.purchase_order_id or self.return_order_id}"
+
+
+class PollState(models.Model):
+    """Where polling of a Walmart account stands: survives restarts, and a lease stops two pollers overlapping."""
+
+    account = models.OneToOneField("connectors.Connection", on_delete=models.CASCADE, related_name="poll_state")
+    high_water = models.DateTimeField(null=True, blank=True, help_text="Orders modified before this were seen")
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_ok = models.BooleanField(null=True)
+    last_error = models.TextField(blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    lease_owner = models.CharField(max_length=64, blank=True)
 
 
 class WebhookToken(models.Model):

@@ -40,6 +40,9 @@ class Integration(models.Model):
     enabled_flows = models.JSONField(default=list, blank=True, help_text="Flow names, e.g. [\"orders_in\"]")
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Polling reconciliation (catches missed webhooks): windows overlap by this much; a first run looks back this far.
+    poll_overlap_minutes = models.PositiveIntegerField(default=10)
+    poll_backfill_days = models.PositiveIntegerField(default=3)
 
     # --- How Walmart authenticates its webhook deliveries to us (the subscription's authDetails) ---
     class WebhookAuth(models.TextChoices):

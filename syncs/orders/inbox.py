@@ -1,0 +1,91 @@
+"""Work the inbox of a Walmart account: each order event becomes the integrations' MarketplaceOrders.
+
+Rows are claimed one by one (conditional UPDATE, committed before any Walmart call); a claim that
+outlives its worker expires and the row goes back to the pool. Webhook payloads are thin: the order
+is re-read by REST. Walmart or network trouble backs off and retries; an order Walmart does not
+know, or cannot be read, fails with the reason (visible in the admin), never silently.
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+from django.db import IntegrityError
+from django.db.models import Q
+from django.utils import timezone
+
+from connectors.errors import AmbiguousOutcome, ConfigError, PermanentError, RecoverableError
+from connectors.walmart.client import WalmartClient
+from syncs.locking import claim
+from syncs.models import InboxEvent, Integration
+from syncs.orders.normalise import store
+from syncs.orders.parse import OrderShapeError
+
+logger = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 300
+MAX_BACKOFF = 3600
+
+
+def order_integrations(account):
+    return [i for i in Integration.objects.filter(walmart=account, active=True) if "orders_in" in (i.enabled_flows or [])]
+
+
+def _due(account, retry_now=False):
+    now = timezone.now()
+    pending = Q(status=InboxEvent.Status.PENDING)
+    if not retry_now:
+        pending &= Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    stale = Q(status=InboxEvent.Status.PROCESSING, claimed_until__lt=now)
+    return InboxEvent.objects.filter(account=account, kind="order").filter(pending | stale).order_by("id")
+
+
+def _store_everywhere(integrations, order):
+    for integration in integrations:
+        try:
+            store(integration, order)
+        except IntegrityError:
+            store(integration, order)  # another worker created it a moment ago: now it is an update
+
+
+def _finish(row, status, error=""):
+    InboxEvent.objects.filter(pk=row.pk).update(status=status, processed_at=timezone.now(), error=error[:5000],
+                                                claimed_until=None)
+
+
+def _back_off(row, exc):
+    attempts = row.attempts + 1
+    delay = random.uniform(0.5, 1.0) * min(MAX_BACKOFF, 30 * 2 ** (attempts - 1))
+    InboxEvent.objects.filter(pk=row.pk).update(
+        status=InboxEvent.Status.PENDING, attempts=attempts, next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        error=str(exc)[:5000], claimed_until=None,
+    )
+
+
+def process_account(account, *, limit=500, retry_now=False):
+    """Turn due order events of one Walmart account into MarketplaceOrders. Returns counts."""
+    counts = {"processed": 0, "failed": 0, "retry": 0}
+    integrations = order_integrations(account)
+    ids = claim(_due(account, retry_now)[:limit], status_field="status", from_status=InboxEvent.Status.PENDING,
+                to_status=InboxEvent.Status.PROCESSING, until_field="claimed_until", seconds=CLAIM_SECONDS)
+    client = WalmartClient(account)
+    for row in InboxEvent.objects.filter(pk__in=ids).order_by("id"):
+        try:
+            order = row.payload if row.source == InboxEvent.Source.POLL else client.get_order(row.purchase_order_id)
+            if order is None:
+                _finish(row, InboxEvent.Status.FAILED, f"Walmart does not know purchase order {row.purchase_order_id}")
+                counts["failed"] += 1
+                continue
+            _store_everywhere(integrations, order)
+        except (RecoverableError, AmbiguousOutcome, ConfigError) as exc:
+            # Walmart down, throttled or our credentials broken: nothing is lost, the row waits.
+            _back_off(row, exc)
+            counts["retry"] += 1
+            continue
+        except (PermanentError, OrderShapeError) as exc:
+            _finish(row, InboxEvent.Status.FAILED, str(exc))
+            counts["failed"] += 1
+            continue
+        _finish(row, InboxEvent.Status.PROCESSED)
+        counts["processed"] += 1
+    return counts
