@@ -40,6 +40,12 @@ class IntegrationAdmin(admin.ModelAdmin):
                                          "webhook_secret"]}),
     ]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        from syncs.schedules import ensure_integration_schedules
+
+        ensure_integration_schedules(obj)
+
     @admin.display(description="Webhook URL")
     def webhook_url(self, obj):
         from django.conf import settings

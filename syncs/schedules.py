@@ -21,3 +21,24 @@ def ensure_schedules(Schedule=None):
             defaults={"func": func, "schedule_type": "I", "minutes": minutes, "repeats": -1,
                       "next_run": timezone.now()},
         )
+
+
+# Minutes between scheduled runs of each flow.
+FLOW_MINUTES = {"orders_in": 2}
+
+
+def ensure_integration_schedules(integration):
+    """One schedule per enabled flow of an integration (named "<slug>:<flow>"); disabled ones removed."""
+    from django_q.models import Schedule
+
+    wanted = {flow for flow in (integration.enabled_flows or []) if flow in FLOW_MINUTES} if integration.active else set()
+    for flow, minutes in FLOW_MINUTES.items():
+        name = f"{integration.slug}:{flow}"
+        if flow in wanted:
+            Schedule.objects.update_or_create(
+                name=name,
+                defaults={"func": "syncs.tasks.run_flow", "args": f"{integration.pk!r},{flow!r}", "schedule_type": "I",
+                          "minutes": minutes, "repeats": -1},
+            )
+        else:
+            Schedule.objects.filter(name=name).delete()

@@ -15,3 +15,18 @@ def heartbeat():
         cluster=settings.Q_CLUSTER["name"],
         defaults={"beat_at": timezone.now(), "host": socket.gethostname(), "pid": os.getpid()},
     )
+
+
+def run_flow(integration_id, flow):
+    """The scheduled run of one flow (scheduled per integration by syncs.schedules)."""
+    from connectors.errors import ConnectorError
+    from syncs import flows
+    from syncs.models import Integration
+
+    integration = Integration.objects.select_related("walmart", "erp").filter(pk=integration_id, active=True).first()
+    if integration is None or flow not in (integration.enabled_flows or []):
+        return "integration inactive or flow disabled"
+    try:
+        return flows.run(integration, flow)
+    except ConnectorError as exc:
+        return f"failed: {exc}"  # recorded in SyncRun; the next run retries

@@ -4,6 +4,7 @@ from syncs.models.heartbeat import WorkerHeartbeat
 from syncs.models.inbox import InboxEvent, PollState, WebhookToken
 from syncs.models.integration import FLOWS, Integration
 from syncs.models.orders import MarketplaceOrder, OrderCharge, OrderLine
+from syncs.models.runs import SyncRun
 
-__all__ = ["FLOWS", "InboxEvent", "Integration", "MarketplaceOrder", "OrderCharge", "OrderLine", "PollState", "WebhookToken",
+__all__ = ["FLOWS", "InboxEvent", "Integration", "MarketplaceOrder", "OrderCharge", "OrderLine", "PollState", "SyncRun", "WebhookToken",
            "WorkerHeartbeat"]

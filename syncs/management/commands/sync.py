@@ -1,15 +1,16 @@
-"""manage.py sync INTEGRATION FLOW [--retry-now]: run one flow now, to the end, in the foreground.
+"""manage.py sync INTEGRATION FLOW [--retry-now] [--no-poll]: run one flow now, in the foreground.
 
 orders_in: poll Walmart (reconciliation), then turn due inbox events into orders. Validation,
 posting and acknowledgement join this flow with their issues.
 """
 
+import json
+
 from django.core.management.base import BaseCommand, CommandError
 
 from connectors.errors import ConnectorError
+from syncs import flows
 from syncs.models import FLOWS, Integration
-from syncs.orders.inbox import process_account
-from syncs.orders.poll import poll_account
 
 
 class Command(BaseCommand):
@@ -26,14 +27,10 @@ class Command(BaseCommand):
             integ = Integration.objects.select_related("walmart", "erp").get(slug=integration)
         except Integration.DoesNotExist:
             raise CommandError(f"No integration {integration!r}")
-        if flow != "orders_in":
-            raise CommandError(f"The {flow} flow is not available yet.")
         try:
-            if not no_poll:
-                polled = poll_account(integ.walmart)
-                self.stdout.write(f"poll: {polled['new']} new, {polled['seen']} already known, {polled['pages']} page(s)")
-            processed = process_account(integ.walmart, retry_now=retry_now)
+            counts = flows.run(integ, flow, trigger="command", poll=not no_poll, retry_now=retry_now)
+        except flows.FlowNotAvailable as exc:
+            raise CommandError(str(exc))
         except ConnectorError as exc:
-            raise CommandError(f"{integ.slug} orders_in: {exc}")
-        self.stdout.write(f"inbox: {processed['processed']} processed, {processed['retry']} to retry, "
-                          f"{processed['failed']} failed")
+            raise CommandError(f"{integ.slug} {flow}: {exc}")
+        self.stdout.write(f"{integ.slug} {flow}: {json.dumps(counts)}")

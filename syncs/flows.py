@@ -1,0 +1,44 @@
+"""Running a flow of an integration: the one entry point used by the schedule, `manage.py sync` and the admin.
+
+Each run is recorded (SyncRun) with its counts or its error, so `status` and the dashboard can
+say when each flow last ran and whether it worked.
+"""
+
+from django.utils import timezone
+
+from connectors.errors import ConnectorError
+from syncs.locking import Busy
+from syncs.models import SyncRun
+from syncs.orders.inbox import process_account
+from syncs.orders.poll import poll_account
+
+AVAILABLE = {"orders_in"}
+
+
+class FlowNotAvailable(Exception):
+    pass
+
+
+def _orders_in(integration, *, poll=True, retry_now=False):
+    counts = {}
+    if poll:
+        try:
+            counts["poll"] = poll_account(integration.walmart)
+        except Busy:
+            counts["poll"] = "skipped: another worker is polling this Walmart account"
+    counts["inbox"] = process_account(integration.walmart, retry_now=retry_now)
+    return counts
+
+
+def run(integration, flow, *, trigger="schedule", **options):
+    """Run `flow` for `integration` to the end; returns its counts. Connector errors are recorded, then raised."""
+    if flow not in AVAILABLE:
+        raise FlowNotAvailable(f"The {flow} flow is not available yet.")
+    record = SyncRun.objects.create(integration=integration, flow=flow, trigger=trigger)
+    try:
+        counts = _orders_in(integration, **options)
+    except ConnectorError as exc:
+        SyncRun.objects.filter(pk=record.pk).update(finished_at=timezone.now(), ok=False, error=str(exc)[:5000])
+        raise
+    SyncRun.objects.filter(pk=record.pk).update(finished_at=timezone.now(), ok=True, counts=counts)
+    return counts

@@ -1,0 +1,31 @@
+"""manage.py status [--json]: per integration, orders by state, review by reason, last runs, tokens."""
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from syncs.status import collect
+
+
+class Command(BaseCommand):
+    help = "Show orders by state, the review queue by reason, the last run of each flow and token states."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--json", action="store_true")
+
+    def handle(self, json=False, **options):
+        data = collect()
+        if json:
+            import json as _json
+
+            self.stdout.write(_json.dumps(data, indent=2, sort_keys=True))
+            return
+        if not data["integrations"]:
+            self.stdout.write("No integrations yet (add one in the admin, or run `manage.py demo`).")
+        for integ in data["integrations"]:
+            orders = ", ".join(f"{k} {v}" for k, v in sorted(integ["orders"].items())) or "no orders"
+            self.stdout.write(f"{integ['slug']} ({integ['erp']}{'' if integ['active'] else ', inactive'}): {orders}")
+            for flow, run in sorted(integ["last_runs"].items()):
+                self.stdout.write(f"  last {flow}: {run['at']} {'ok' if run['ok'] else 'FAILED'}")
+            for conn in integ["connections"]:
+                self.stdout.write(f"  {conn['name']}: auth {conn['auth_state']}, token until {conn['token_expires_at'] or '-'}")

@@ -1,0 +1,42 @@
+"""What `manage.py status` reports (DESIGN §9 shape): per integration, orders by state, review by
+reason, last run of each flow, and the token state of its connections."""
+
+from django.db.models import Count
+
+from syncs.models import InboxEvent, Integration, MarketplaceOrder, SyncRun
+
+
+def _token(connection):
+    return {
+        "name": connection.name, "system": connection.system, "auth_state": connection.auth_state,
+        "token_expires_at": connection.token_expires_at.isoformat() if connection.token_expires_at else None,
+        "last_ping_ok": connection.last_ping_ok,
+    }
+
+
+def collect():
+    integrations = list(Integration.objects.select_related("walmart", "erp").order_by("slug"))
+    by_state = {}
+    for row in MarketplaceOrder.objects.values("integration_id", "status").annotate(n=Count("id")):
+        by_state.setdefault(row["integration_id"], {})[row["status"]] = row["n"]
+    inbox = {}
+    for row in InboxEvent.objects.values("account_id", "status").annotate(n=Count("id")):
+        inbox.setdefault(row["account_id"], {})[row["status"]] = row["n"]
+    result = []
+    for integ in integrations:
+        last_runs = {}
+        for run in SyncRun.objects.filter(integration=integ).order_by("-started_at")[:50]:
+            last_runs.setdefault(run.flow, {"at": run.started_at.isoformat(), "ok": bool(run.ok)})
+        result.append({
+            "slug": integ.slug,
+            "erp": integ.erp.system,
+            "active": integ.active,
+            "orders": by_state.get(integ.pk, {}),
+            "returns": {},
+            "review": {},
+            "inbox": inbox.get(integ.walmart_id, {}),
+            "last_runs": last_runs,
+            "feeds_in_flight": 0,
+            "connections": [_token(integ.walmart), _token(integ.erp)],
+        })
+    return {"integrations": result}
