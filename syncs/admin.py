@@ -1,5 +1,5 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from syncs.models import InboxEvent, Integration
@@ -34,11 +34,23 @@ class IntegrationAdmin(admin.ModelAdmin):
     list_filter = ["active", "erp__system"]
     search_fields = ["slug", "name"]
     prepopulated_fields = {"slug": ["name"]}
+    actions = ["subscribe_webhooks"]
     fieldsets = [
         (None, {"fields": ["slug", "name", "walmart", "erp", "enabled_flows", "active"]}),
         ("Walmart webhooks", {"fields": ["webhook_auth", "webhook_header", "webhook_hmac_encoding", "webhook_username",
                                          "webhook_secret"]}),
     ]
+
+    @admin.action(description="Subscribe Walmart webhooks (and send a test delivery)")
+    def subscribe_webhooks(self, request, queryset):
+        from connectors.errors import ConnectorError
+        from syncs.intake.subscribe import subscribe
+
+        for integration in queryset:
+            try:
+                self.message_user(request, f"{integration.slug}: " + "; ".join(subscribe(integration, request.user)))
+            except (ConnectorError, ValueError) as exc:
+                self.message_user(request, f"{integration.slug}: {exc}", messages.ERROR)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

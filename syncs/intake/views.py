@@ -8,6 +8,7 @@ never a 500: an unexpected failure answers 503 so that Walmart retries and nothi
 
 import json
 import logging
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.cache import cache
@@ -132,7 +133,10 @@ def walmart_webhook_token(request, slug):
             slug=slug, active=True, webhook_auth=Integration.WebhookAuth.OAUTH).first()
         if integration is None:
             raise env.Rejected(404, "unknown integration or OAuth not configured")
-        if request.POST.get("grant_type") != "client_credentials":
+        # Walmart posts the form as ISO-8859-1, which Django's request.POST refuses (form bodies must
+        # be UTF-8 since Django 5.1): read the body ourselves; the values are ASCII anyway.
+        form = dict(parse_qsl(request.read(4096).decode("latin-1")))
+        if form.get("grant_type") != "client_credentials":
             raise env.Rejected(400, "grant_type must be client_credentials")
         presented = verify.header(request, integration.webhook_header) or verify.header(request, "Authorization")
         token, lifetime = verify.issue_oauth_token(integration, presented)

@@ -63,13 +63,15 @@ def test_oauth_token_then_bearer(integration, client):
     integration.save()
     # As Walmart calls authUrl: form grant_type=client_credentials, Basic base64(clientId:clientSecret).
     creds = base64.b64encode(b"wm-client:wm-client-secret").decode()
-    token_response = client.post("/webhooks/walmart/acme/token", {"grant_type": "client_credentials"},
-                                 HTTP_AUTHORIZATION=creds)
+    token_response = client.generic("POST", "/webhooks/walmart/acme/token", "grant_type=client_credentials",
+                                    content_type="application/x-www-form-urlencoded; charset=ISO-8859-1",
+                                    HTTP_AUTHORIZATION=creds)
     assert token_response.status_code == 200
     token = token_response.json()["access_token"]
     assert token_response.json()["expires_in"] == 3600
     assert deliver(client, KAT_BODY, Authorization=f"Bearer {token}").status_code == 200
     assert deliver(client, KAT_BODY, Authorization="Bearer not-a-token").status_code == 401
-    bad = client.post("/webhooks/walmart/acme/token", {"grant_type": "client_credentials"},
-                      HTTP_AUTHORIZATION=base64.b64encode(b"wm-client:wrong").decode())
+    bad = client.generic("POST", "/webhooks/walmart/acme/token", "grant_type=client_credentials",
+                         content_type="application/x-www-form-urlencoded; charset=ISO-8859-1",
+                         HTTP_AUTHORIZATION=base64.b64encode(b"wm-client:wrong").decode())
     assert bad.status_code == 401
