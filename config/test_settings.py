@@ -23,3 +23,9 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
 # Tests drive tasks by calling them; the cluster is started only by the multi-process tests.
 Q_CLUSTER = {**Q_CLUSTER, "sync": False}  # noqa: F405
+
+# A file, not memory, for the SQLite test database: threads and the live server then use separate
+# connections, so lease and claim races are real (an in-memory database is one shared connection).
+if IS_SQLITE:  # noqa: F405
+    # One file per test process, so runs side by side do not share a database (Django deletes it after).
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -1,0 +1,61 @@
+"""Infor CloudSuite Financials (FSM, Landmark) through the ION API Gateway (reference/erp-apis.md B).
+
+Credentials come from an `.ionapi` file (connectors.ionapi); calls go to `{iu}/{ti}/{fsm_path}/...`
+with a Bearer token from the password grant.
+
+UNCONFIRMED (erp-apis.md B.4): the FSM REST path on the gateway, the name of the action that runs
+"Interface Transactions" for a run group, and the field that carries our reference. All three are
+settings, so a tenant whose API Gateway swagger ("Available APIs" > FSM) says otherwise is a config
+change, not a code change.
+"""
+
+from typing import Literal
+
+from pydantic import Field
+
+from connectors.auth import PasswordGrant
+from connectors.config import BaseConfig, SecretField, SystemSpec
+from connectors.ionapi import IonApi, read_ionapi
+
+
+class CloudSuiteConfig(BaseConfig):
+    ionapi: IonApi
+    # UNCONFIRMED: ION publishes FSM under a suite prefix; check the tenant's "Available APIs".
+    fsm_path: str = "FSM/fsm/api"
+    finance_enterprise_group: str = Field(min_length=1)
+    accounting_entity: str = Field(min_length=1)
+    # Run groups name the interface batches we load: prefix + our reference (or the day, when summarising).
+    run_group_prefix: str = Field(default="WMT", max_length=10)
+    posting_mode: Literal["per_order", "daily_summary"] = "per_order"
+    # UNCONFIRMED: the action that runs Interface Transactions ("release") for a run group.
+    release_action: str = "InterfaceTransactions"
+    # UNCONFIRMED: the interface field that carries our reference (find_document searches it).
+    reference_field: str = "Reference"
+    # GLTransactionInterface.System and GeneralLedgerEvent of the rows we create.
+    system_code: str = Field(default="GL", max_length=2)
+    ledger_event: str = Field(default="JE", max_length=4)
+    page_size: int = Field(default=200, ge=1, le=5000)
+    token_refresh_margin: float = Field(default=300, ge=0, le=3600)
+
+    def api_base(self):
+        return self.ionapi.api_base()
+
+    def fsm(self, path):
+        return f"{self.fsm_path.strip('/')}/{path.lstrip('/')}"
+
+
+SPEC = SystemSpec(
+    system="infor_cloudsuite",
+    config_model=CloudSuiteConfig,
+    secrets=(
+        SecretField("cs", "Client secret", "The `cs` key of the .ionapi file (filled in when you upload the file)."),
+        SecretField("sask", "Service account secret key", "The `sask` key of the .ionapi file."),
+    ),
+    # Reference: https://docs.infor.com/inforos/2024.x/en-us/useradminlib_cloud_xi/apigatewayag_cloud/txp1513778220092.html
+    auth=PasswordGrant(),
+    # [doc] ION API Gateway (erp-apis.md B.3): 3,000 calls/min peak per tenant; 20 service-account logins/min.
+    rate_limits={"default": (3000, 60), "token": (20, 60)},
+    redact_keys=("saak", "username"),
+    read_credentials_file=read_ionapi,
+    credentials_file_label=".ionapi file",
+)

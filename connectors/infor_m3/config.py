@@ -1,0 +1,52 @@
+"""Infor M3 through the ION API Gateway: typed config, secrets and auth (reference/erp-apis.md B, C).
+
+Credentials come from an `.ionapi` file (connectors.ionapi): its non-secret keys are
+`config["ionapi"]`, its `cs` and `sask` the encrypted secrets. API calls go to
+`{iu}/{ti}/M3/m3api-rest/v2/execute/...` with a Bearer token from the password grant.
+"""
+
+from pydantic import Field
+
+from connectors.auth import PasswordGrant
+from connectors.config import BaseConfig, SecretField, SystemSpec
+from connectors.ionapi import IonApi, read_ionapi
+
+
+class M3Config(BaseConfig):
+    ionapi: IonApi
+    cono: int = Field(ge=0, le=999, description="Company (CONO)")
+    divi: str = Field(default="", max_length=3, description="Division (DIVI); blank = the user's default")
+    # Defaults for the flows (orders_in, returns_in, inventory_out...).
+    order_type: str = Field(default="", max_length=3, description="ORTP; blank = the customer's default")
+    facility: str = Field(default="", max_length=3, description="FACI; blank = the order type's default")
+    warehouse: str = Field(default="", max_length=3, description="WHLO used when a ship node has no mapping")
+    customer: str = Field(default="", max_length=10, description="CUNO that marketplace orders post to")
+    customer_template: str = Field(default="", max_length=10, description="CUTM for CRS610MI/Add")
+    create_customers: bool = False
+    currency: str = Field(default="USD", max_length=3)
+    # Send AddBatchHead, the AddBatchLines and Confirm in ONE bulk request, leaving ORNO blank after the
+    # head. UNCONFIRMED that every M3 carries the batch ORNO so; False = head first, then lines + Confirm.
+    single_call_orders: bool = True
+    # Records asked for per list call (M3's maxrecs); list reads page by key until a short page.
+    page_size: int = Field(default=500, ge=1, le=10000)
+    token_refresh_margin: float = Field(default=300, ge=0, le=3600)
+
+    def api_base(self):
+        return self.ionapi.api_base()
+
+
+SPEC = SystemSpec(
+    system="infor_m3",
+    config_model=M3Config,
+    secrets=(
+        SecretField("cs", "Client secret", "The `cs` key of the .ionapi file (filled in when you upload the file)."),
+        SecretField("sask", "Service account secret key", "The `sask` key of the .ionapi file."),
+    ),
+    # Reference: https://docs.infor.com/inforos/2024.x/en-us/useradminlib_cloud_xi/apigatewayag_cloud/txp1513778220092.html
+    auth=PasswordGrant(),
+    # [doc] ION API Gateway (erp-apis.md B.3): 3,000 calls/min peak per tenant; 20 service-account logins/min.
+    rate_limits={"default": (3000, 60), "token": (20, 60)},
+    redact_keys=("saak", "username"),
+    read_credentials_file=read_ionapi,
+    credentials_file_label=".ionapi file",
+)

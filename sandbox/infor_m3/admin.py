@@ -1,0 +1,61 @@
+"""The M3 emulator in the admin (read-only): what the connector created, as M3 would show it."""
+
+from django.contrib import admin
+
+from sandbox.infor_m3.models import Customer, CustomerReturn, Delivery, Order, OrderLine, ReturnLine
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(ReadOnlyInline):
+    model = OrderLine
+    fields = ["ponr", "itno", "orqt", "whlo", "sapr", "orst", "dwdt"]
+
+
+@admin.register(Order)
+class OrderAdmin(ReadOnly):
+    list_display = ["orno", "batch_no", "cuor", "cuno", "whlo", "confirmed", "tenant", "created_at"]
+    list_filter = ["confirmed", "tenant", "whlo"]
+    search_fields = ["orno", "batch_no", "cuor", "cuno"]
+    inlines = [OrderLineInline]
+
+
+class ReturnLineInline(ReadOnlyInline):
+    model = ReturnLine
+    fields = ["reli", "itno", "req0", "sapr", "rorl", "rscd"]
+
+
+@admin.register(CustomerReturn)
+class CustomerReturnAdmin(ReadOnly):
+    list_display = ["repn", "whlo", "rorn", "cuno", "yref", "tenant", "created_at"]
+    search_fields = ["repn", "rorn", "yref"]
+    inlines = [ReturnLineInline]
+
+
+@admin.register(Customer)
+class CustomerAdmin(ReadOnly):
+    list_display = ["cuno", "cunm", "town", "cscd", "stat", "tenant"]
+    search_fields = ["cuno", "cunm"]
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(ReadOnly):
+    list_display = ["dlix", "conn", "order", "whlo", "carrier", "tracking", "shipped_at", "tenant"]
+    search_fields = ["dlix", "conn", "tracking", "order__orno"]

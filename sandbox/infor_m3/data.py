@@ -1,0 +1,73 @@
+"""Lookups the M3 programs share: catalog items and warehouses, seeded customers, stock balances."""
+
+from decimal import Decimal
+from functools import lru_cache
+
+from django.db.models import Sum
+
+from sandbox import catalog
+from sandbox.infor_m3.mi import MIError, not_found
+from sandbox.infor_m3.models import Customer, OrderLine
+
+ORDER_TYPES = {"W01": "Walmart marketplace orders", "CO1": "Customer order"}
+FACILITIES = {"A01": "Main facility"}
+CUSTOMER_TEMPLATES = {"MKTPL": "Marketplace customer"}
+DEFAULT_ORDER_TYPE, DEFAULT_FACILITY = "W01", "A01"
+PRICE_LIST, PRICE_LIST_FROM = "WALMART", "20260101"
+ITEMS_CHANGED = "20260101"  # the catalog's items all carry this change date (LMDT)
+
+
+@lru_cache(maxsize=1)
+def items():
+    return {i.item_code: i for i in catalog.items()}
+
+
+def item(itno):
+    found = items().get(itno)
+    if found is None:
+        raise not_found("ITNO", itno, "WIT0103")
+    return found
+
+
+def warehouses():
+    return {node.warehouse: node for node in catalog.SHIP_NODES if node.warehouse}
+
+
+def warehouse(whlo):
+    if whlo not in warehouses():
+        raise not_found("WHLO", whlo, "WWH0103")
+    return whlo
+
+
+def choice(field, value, known):
+    if value not in known:
+        raise not_found(field, value)
+    return value
+
+
+def ensure_tenant(ctx):
+    """Every tenant starts with the catalog's marketplace customer (as if set up by the implementer)."""
+    Customer.objects.get_or_create(
+        tenant=ctx.tenant, cono=ctx.cono, cuno=catalog.CUSTOMER_NO,
+        defaults={"cunm": catalog.CUSTOMER_NAME, "cua1": "702 SW 8th St", "town": "Bentonville", "pono": "72716",
+                  "cscd": "US", "cutm": "MKTPL", "changed_at": ctx.now()},
+    )
+
+
+def customer(ctx, cuno):
+    found = Customer.objects.filter(tenant=ctx.tenant, cono=ctx.cono, cuno=cuno).first()
+    if found is None:
+        raise not_found("CUNO", cuno, "WCU0103")
+    if found.stat != "20":
+        raise MIError(f"Customer {cuno} has status {found.stat} and cannot be used", "CUNO", "WCU0104")
+    return found
+
+
+def balance(ctx, itno, whlo):
+    """(on hand, allocated) for an item in a warehouse: catalog stock minus deliveries, minus open order lines."""
+    on_hand = Decimal(item(itno).stock.get(whlo, 0))
+    lines = OrderLine.objects.filter(order__tenant=ctx.tenant, order__cono=ctx.cono, order__confirmed=True,
+                                     itno=itno, whlo=whlo)
+    delivered = lines.filter(orst__gte="66").aggregate(q=Sum("orqt"))["q"] or Decimal(0)
+    allocated = lines.filter(orst__lt="66").aggregate(q=Sum("orqt"))["q"] or Decimal(0)
+    return on_hand - delivered, allocated

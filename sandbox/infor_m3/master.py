@@ -1,0 +1,212 @@
+"""Master data and logistics programs of the M3 emulator: CRS610MI customers, MMS200MI items and
+balances, OIS017MI sales price lists, MNS150MI user data, MWS410MI deliveries, DRS100MI shipments.
+
+Deliveries: the carrier tracking number is served as ETRN on MWS410MI/GetHead; which field real M3
+uses for it (delivery head or package, MWS410MI.GetPackage) is UNCONFIRMED (erp-apis.md C.3).
+
+List transactions start at the key given in the input (CUNO, ITNO) and return records in key
+order, so a client pages with `maxrecs` by restarting at the last key it saw (M3 has no cursor).
+"""
+
+from datetime import datetime
+
+from sandbox import clock
+from sandbox.infor_m3 import data
+from sandbox.infor_m3.mi import Ctx, MIError, decimal, m3_date, mi, not_found
+from sandbox.infor_m3.models import BasePrice, Customer, Delivery, Order
+
+# --- MNS150MI ------------------------------------------------------------------------------
+
+
+@mi("MNS150MI", "GetUserData")
+def get_user_data(ctx, r):
+    settings = ctx.account.settings
+    user = settings.get("saak", "").split("#")[-1][:10].upper() or "SVCACCOUNT"
+    return [{"USID": user, "NAME": "ml-connector service account", "CONO": settings.get("user_cono", ctx.cono),
+             "DIVI": settings.get("user_divi", ctx.divi), "LANC": "GB", "DTFM": "YMD", "DCFM": ".",
+             "TIZO": "UTC", "FACI": data.DEFAULT_FACILITY, "WHLO": "DAL"}]
+
+
+# --- CRS610MI ------------------------------------------------------------------------------
+
+def customer_record(c):
+    return {"CONO": c.cono, "CUNO": c.cuno, "CUNM": c.cunm, "CUA1": c.cua1, "CUA2": c.cua2, "CUA3": c.cua3,
+            "CUA4": c.cua4, "PONO": c.pono, "TOWN": c.town, "CSCD": c.cscd, "PHNO": c.phno, "MAIL": c.mail,
+            "STAT": c.stat, "LMTS": int(c.changed_at.timestamp() * 1000)}
+
+
+@mi("CRS610MI", "GetBasicData", required=("CUNO",))
+def get_customer(ctx, r):
+    data.ensure_tenant(ctx)
+    found = Customer.objects.filter(tenant=ctx.tenant, cono=ctx.cono, cuno=r["CUNO"]).first()
+    if found is None:
+        raise not_found("CUNO", r["CUNO"], "WCU0103")
+    return [customer_record(found)]
+
+
+@mi("CRS610MI", "Add", required=("CUTM", "CUNM", "CUA1"))
+def add_customer(ctx, r):
+    data.ensure_tenant(ctx)
+    data.choice("CUTM", r["CUTM"], data.CUSTOMER_TEMPLATES)
+    cuno = r.get("CUNO") or f"C{ctx.next_number('customer', 100001):07d}"
+    if Customer.objects.filter(tenant=ctx.tenant, cono=ctx.cono, cuno=cuno).exists():
+        raise MIError(f"Customer number {cuno} already exists", "CUNO", "WCU0201")
+    fields = {k.lower(): r.get(k, "") for k in ("CUNM", "CUA1", "CUA2", "CUA3", "CUA4", "PONO", "TOWN", "CSCD", "PHNO", "MAIL")}
+    Customer.objects.create(tenant=ctx.tenant, cono=ctx.cono, cuno=cuno, cutm=r["CUTM"], changed_at=ctx.now(), **fields)
+    return [{"CUNO": cuno}]
+
+
+@mi("CRS610MI", "LstByNumber")
+def list_customers(ctx, r):
+    data.ensure_tenant(ctx)
+    customers = Customer.objects.filter(tenant=ctx.tenant, cono=ctx.cono, cuno__gte=r.get("CUNO", "")).order_by("cuno")
+    if r.get("LMTS"):
+        since = datetime.fromtimestamp(int(decimal(r, "LMTS")) / 1000, tz=ctx.now().tzinfo)
+        customers = customers.filter(changed_at__gte=since)
+    return [customer_record(c) for c in customers[:ctx.maxrecs or None]]
+
+
+# --- MMS200MI ------------------------------------------------------------------------------
+
+def item_record(item):
+    return {"ITNO": item.item_code, "ITDS": item.name[:30], "FUDS": item.name, "STAT": "20", "UNMS": "EA",
+            "ITTY": "FG", "ITCL": item.category[:5].upper(), "ITGR": item.category[:5].upper(), "POPN": item.gtin,
+            "SUNO": item.supplier, "SAPR": item.price, "LMDT": data.ITEMS_CHANGED}
+
+
+@mi("MMS200MI", "Get", required=("ITNO",))
+def get_item(ctx, r):
+    return [item_record(data.item(r["ITNO"]))]
+
+
+@mi("MMS200MI", "GetItmBasic", required=("ITNO",))
+def get_item_basic(ctx, r):
+    item = data.item(r["ITNO"])
+    return [{**item_record(item), "CONO": ctx.cono, "EAN13": item.gtin[1:], "RESP": "MLCONNECT"}]
+
+
+@mi("MMS200MI", "LstItmByItm", required=("ITNO",))
+def list_items(ctx, r):
+    codes = sorted(c for c in data.items() if c >= r["ITNO"])
+    return [item_record(data.items()[c]) for c in codes[:ctx.maxrecs or None]]
+
+
+@mi("MMS200MI", "LstItmByChgDate")
+def list_items_changed(ctx, r):
+    since, until = m3_date(r, "FLMD", "19000101"), m3_date(r, "TLMD", "99991231")
+    if not since <= data.ITEMS_CHANGED <= until:
+        return []
+    return [item_record(data.items()[c]) for c in sorted(data.items())]
+
+
+@mi("MMS200MI", "GetItmWhsBal", required=("WHLO", "ITNO"))
+def get_item_balance(ctx, r):
+    item, whlo = data.item(r["ITNO"]), data.warehouse(r["WHLO"])
+    on_hand, allocated = data.balance(ctx, item.item_code, whlo)
+    return [{"CONO": ctx.cono, "WHLO": whlo, "ITNO": item.item_code, "STQT": on_hand, "QUQT": 0, "RJQT": 0,
+             "ALQT": allocated, "AV01": on_hand - allocated, "AVAL": on_hand - allocated, "AV02": on_hand,
+             "REQT": 0, "ORQT": allocated, "PLQT": 0, "FACI": data.DEFAULT_FACILITY}]
+
+
+# --- OIS017MI ------------------------------------------------------------------------------
+
+def _price_list(r):
+    if (r["PRRF"], r["CUCD"], r["FVDT"]) != (data.PRICE_LIST, "USD", data.PRICE_LIST_FROM):
+        raise MIError(f"Price list {r['PRRF']} {r['CUCD']} {r['FVDT']} does not exist", "PRRF", "WPR0103")
+
+
+def prices(ctx):
+    """The seeded price list (catalog prices) with the changes made through the API."""
+    result = {code: item.price for code, item in data.items().items()}
+    for row in BasePrice.objects.filter(tenant=ctx.tenant, prrf=data.PRICE_LIST):
+        result[row.itno] = row.sapr
+    return result
+
+
+def price_record(itno, sapr):
+    return {"PRRF": data.PRICE_LIST, "CUCD": "USD", "FVDT": data.PRICE_LIST_FROM, "ITNO": itno, "SAPR": sapr}
+
+
+@mi("OIS017MI", "LstBasePrice", required=("PRRF", "CUCD", "FVDT"))
+def list_prices(ctx, r):
+    _price_list(r)
+    return [price_record(itno, sapr) for itno, sapr in sorted(prices(ctx).items())]
+
+
+@mi("OIS017MI", "GetBasePrice", required=("PRRF", "CUCD", "FVDT", "ITNO"))
+def get_price(ctx, r):
+    _price_list(r)
+    return [price_record(data.item(r["ITNO"]).item_code, prices(ctx)[r["ITNO"]])]
+
+
+@mi("OIS017MI", "UpdBasePrice", required=("PRRF", "CUCD", "FVDT", "ITNO"))
+def update_price(ctx, r):
+    _price_list(r)
+    itno = data.item(r["ITNO"]).item_code
+    BasePrice.objects.update_or_create(
+        tenant=ctx.tenant, prrf=r["PRRF"], cucd=r["CUCD"], fvdt=r["FVDT"], itno=itno,
+        defaults={"sapr": decimal(r, "SAPR", positive=True), "changed_at": ctx.now()},
+    )
+    return []
+
+
+# --- MWS410MI / DRS100MI deliveries and shipments ------------------------------------------
+
+def delivery_record(d):
+    return {"CONO": d.cono, "DLIX": d.dlix, "CONN": d.conn, "RIDN": d.order.orno, "WHLO": d.whlo, "PGRS": d.pgrs,
+            "MODL": d.modl, "FWNO": d.carrier, "ETRN": d.tracking, "DSDT": d.shipped_at.strftime("%Y%m%d"),
+            "DSHM": d.shipped_at.strftime("%H%M"), "CUOR": d.order.cuor}
+
+
+def _delivery(ctx, **lookup):
+    found = Delivery.objects.select_related("order").filter(tenant=ctx.tenant, **lookup).first()
+    if found is None:
+        field, value = next(iter(lookup.items()))
+        raise not_found(field.upper(), value)
+    return found
+
+
+@mi("MWS410MI", "GetHead")
+def get_delivery(ctx, r):
+    return [delivery_record(_delivery(ctx, dlix=int(decimal(r, "DLIX"))))]
+
+
+@mi("MWS410MI", "LstItem")
+def list_delivery_items(ctx, r):
+    delivery = _delivery(ctx, dlix=int(decimal(r, "DLIX")))
+    return [{"DLIX": delivery.dlix, "ITNO": line.itno, "RIDN": delivery.order.orno, "RIDL": line.ponr, "TRQT": line.orqt}
+            for line in delivery.order.lines.filter(whlo=delivery.whlo)]
+
+
+@mi("DRS100MI", "GetShipment", required=("CONN",))
+def get_shipment(ctx, r):
+    d = _delivery(ctx, conn=int(decimal(r, "CONN")))
+    return [{"CONN": d.conn, "FWNO": d.carrier, "MODL": d.modl, "DSDT": d.shipped_at.strftime("%Y%m%d"), "SDES": d.whlo}]
+
+
+@mi("DRS100MI", "LstByDelivery", required=("CONN",))
+def list_shipment_deliveries(ctx, r):
+    deliveries = Delivery.objects.select_related("order").filter(tenant=ctx.tenant, conn=int(decimal(r, "CONN")))
+    return [delivery_record(d) for d in deliveries.order_by("dlix")]
+
+
+@mi("DRS100MI", "LstShipment")
+def list_shipments(ctx, r):
+    """Shipments dispatched on or after DSDT (yyyyMMdd), for the shipments_out flow."""
+    since = m3_date(r, "DSDT", "19000101")
+    deliveries = Delivery.objects.select_related("order").filter(tenant=ctx.tenant).order_by("conn")
+    return [{"CONN": d.conn, "DSDT": d.shipped_at.strftime("%Y%m%d"), "FWNO": d.carrier, "MODL": d.modl}
+            for d in deliveries if d.shipped_at.strftime("%Y%m%d") >= since]
+
+
+def deliver(tenant, orno, *, carrier="UPS", modl="GRD", tracking="", at=None):
+    """Ship a confirmed order (what M3 does through picking and shipment close); for the demo and tests."""
+    order = Order.objects.get(tenant=tenant, orno=orno, confirmed=True)
+    ctx = Ctx(tenant=tenant, account=None, cono=order.cono, divi=order.divi)
+    dlix = ctx.next_number("delivery", 5000001)
+    delivery = Delivery.objects.create(
+        tenant=tenant, cono=order.cono, dlix=dlix, conn=ctx.next_number("shipment", 700001), order=order,
+        whlo=order.whlo, modl=modl, carrier=carrier, tracking=tracking or f"1Z{dlix:016d}", shipped_at=at or clock.now(),
+    )
+    order.lines.filter(whlo=order.whlo).update(orst="66")
+    return delivery
