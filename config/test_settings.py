@@ -21,6 +21,8 @@ from config.settings import STORAGES  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+# Live-server threads would keep PostgreSQL connections open and block dropping the test database.
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
 # Tests drive tasks by calling them; the cluster is started only by the multi-process tests.
 Q_CLUSTER = {**Q_CLUSTER, "sync": False}  # noqa: F405
 

@@ -76,6 +76,10 @@ SPEC = SystemSpec(
         "feeds.price": (10, 3600),
         "feeds.item": (10, 3600),
         "feeds.status": (5000, 60),
+        "items": (900, 60),
+        "price": (100, 3600),
+        "settings": (100, 60),
+        "webhooks": (100, 60),
     },
     default_headers=default_headers,
 )

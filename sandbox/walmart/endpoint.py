@@ -23,9 +23,10 @@ LIMITS = {
 }
 
 
-def _take(account, key):
+def _take(account, key, limit=None):
     """Take one token; returns (allowed, tokens_left, seconds_until_next_token)."""
-    capacity, window = (account.settings.get("rate_limits") or {}).get(key) or LIMITS.get(key, (100, 60))
+    capacity, window = ((account.settings.get("rate_limits") or {}).get(key) or (limit(account) if limit else None)
+                        or LIMITS.get(key, (100, 60)))
     rate = capacity / window
     now = clock.now()
     with transaction.atomic():
@@ -41,8 +42,12 @@ def _take(account, key):
     return allowed, int(tokens), wait
 
 
-def walmart_api(key):
-    """Decorate a view(request, account, *args) as a Walmart business endpoint in rate-limit bucket `key`."""
+def walmart_api(key, limit=None):
+    """Decorate a view(request, account, *args) as a Walmart business endpoint in rate-limit bucket `key`.
+
+    `limit(account) -> (capacity, seconds)`, if given, replaces LIMITS for this key (feed throttles
+    come from the seller's partner profile); an account's "rate_limits" setting still wins.
+    """
 
     def decorator(view):
         @csrf_exempt
@@ -51,7 +56,7 @@ def walmart_api(key):
             account, error = authenticate(request)
             if error is not None:
                 return error
-            allowed, left, wait = _take(account, key)
+            allowed, left, wait = _take(account, key, limit)
             reset_ms = str(int((clock.now().timestamp() + wait) * 1000))
             if not allowed:
                 response = shapes.throttle_response("walmart", reset_in=max(1, int(wait + 0.999)))
