@@ -1,1 +1,95 @@
-"""Models of this emulator (its state lives in the database, so it survives restarts)."""
+"""State of the Exact Online emulator. Reference data (items, warehouses, GL accounts, cost centers,
+the Walmart customer account) comes from sandbox.catalog and is not stored; what the connector writes is."""
+
+from django.db import models
+
+from sandbox.models import Account
+
+
+class Document(models.Model):
+    """A sales order or sales invoice/credit note, stored as the entity Exact returns (lines included)."""
+
+    class Kind(models.TextChoices):
+        SALES_ORDER = "sales_order"
+        SALES_INVOICE = "sales_invoice"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="exact_documents")
+    division = models.PositiveIntegerField()
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    key = models.UUIDField(unique=True)
+    number = models.PositiveIntegerField()
+    type = models.PositiveIntegerField(null=True, blank=True, help_text="Invoices: 8020 invoice, 8021 credit note")
+    your_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    data = models.JSONField(help_text="The entity as Exact returns it, with its lines")
+    created_at = models.DateTimeField()
+    deleted = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "division", "kind", "number"], name="uniq_exact_doc_number")]
+
+    def __str__(self):
+        return f"{self.kind} {self.number}"
+
+
+class StockCount(models.Model):
+    """A posted stock count: sets the counted quantity of items in a warehouse (inventory_in)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="exact_stock_counts")
+    division = models.PositiveIntegerField()
+    key = models.UUIDField(unique=True)
+    number = models.PositiveIntegerField()
+    warehouse = models.CharField(max_length=20)
+    data = models.JSONField()
+    created_at = models.DateTimeField()
+
+
+class ItemStock(models.Model):
+    """Stock of an item in a warehouse where it differs from the catalog (after a stock count).
+    `timestamp` is the sync API's row version: higher than every catalog row's."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="exact_item_stock")
+    item_code = models.CharField(max_length=30)
+    warehouse = models.CharField(max_length=20)
+    quantity = models.DecimalField(max_digits=14, decimal_places=4)
+    timestamp = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "item_code", "warehouse"], name="uniq_exact_item_stock")]
+
+
+class WebhookSubscription(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="exact_webhook_subscriptions")
+    division = models.PositiveIntegerField()
+    key = models.UUIDField(unique=True)
+    topic = models.CharField(max_length=50)
+    callback_url = models.URLField(max_length=500)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "division", "topic"], name="uniq_exact_webhook_topic")]
+
+
+class WebhookDelivery(models.Model):
+    """One webhook POST to make, retried with backoff until it gets a 2xx."""
+
+    subscription = models.ForeignKey(WebhookSubscription, on_delete=models.CASCADE, related_name="deliveries")
+    body = models.TextField(help_text="Exactly the bytes sent: the HashCode covers the raw Content text")
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    given_up = models.BooleanField(default=False)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+
+
+class RateWindow(models.Model):
+    """Exact's per-app, per-division limits: a minutely and a daily window (sandbox clock)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="exact_rate_windows")
+    division = models.PositiveIntegerField()
+    minute_start = models.DateTimeField()
+    minute_count = models.PositiveIntegerField(default=0)
+    day_start = models.DateTimeField()
+    day_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "division"], name="uniq_exact_rate_window")]

@@ -1,0 +1,284 @@
+"""Exact Online REST calls (OData v3 style). Returns plain data; never touches the ORM (style rule 4).
+
+What every read here does, because Exact requires it (reference/erp-apis.md §E.4):
+- always sends `$select` (some endpoints refuse a query without it, and it keeps pages small);
+- follows `d.__next` to the end (60 records a page on standard endpoints);
+- turns `/Date(ms)/` into aware datetimes and JSON decimals into Decimal (money is never a float here).
+"""
+
+import hashlib
+import hmac
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone as dt_timezone
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from connectors import http
+from connectors.errors import ConfigError, PermanentError
+
+MAX_PAGES = 2000  # a runaway __next chain is a vendor bug, not a reason to loop forever
+CODES_PER_QUERY = 25  # keeps `$filter=(Code eq '..' or ...)` URLs well under common 8 KB limits
+_DATE = re.compile(r"^/Date\((-?\d+)([+-]\d{4})?\)/$")
+
+SALES_ORDER_FIELDS = ("OrderID", "OrderNumber", "YourRef", "OrderedBy", "OrderDate", "Description", "Status",
+                      "WarehouseCode", "AmountDC", "AmountFC", "Currency", "Created")
+SALES_ORDER_LINE_FIELDS = ("ID", "LineNumber", "Item", "ItemCode", "Quantity", "UnitPrice", "NetPrice", "AmountFC",
+                           "VATCode", "CostCenter", "Description")
+SALES_INVOICE_FIELDS = ("InvoiceID", "InvoiceNumber", "Type", "YourRef", "InvoiceTo", "OrderedBy", "InvoiceDate",
+                        "Journal", "Description", "Status", "AmountDC", "AmountFC", "Currency", "Created")
+SALES_INVOICE_LINE_FIELDS = ("ID", "LineNumber", "Item", "ItemCode", "Quantity", "UnitPrice", "NetPrice", "AmountFC",
+                             "GLAccount", "CostCenter", "VATCode", "Description")
+# Our document kinds -> (path under the division, key field, fields, lines navigation property, line fields).
+DOCUMENTS = {
+    "sales_order": ("salesorder/SalesOrders", "OrderID", SALES_ORDER_FIELDS, "SalesOrderLines", SALES_ORDER_LINE_FIELDS),
+    "sales_invoice": ("salesinvoice/SalesInvoices", "InvoiceID", SALES_INVOICE_FIELDS, "SalesInvoiceLines",
+                      SALES_INVOICE_LINE_FIELDS),
+}
+
+
+@dataclass(frozen=True)
+class Me:
+    current_division: int
+    full_name: str
+    user_id: str
+
+
+def parse_date(value):
+    """`/Date(1382667906263)/` -> aware UTC datetime; anything else unchanged."""
+    match = _DATE.match(value) if isinstance(value, str) else None
+    if not match:
+        return value
+    return datetime.fromtimestamp(int(match.group(1)) / 1000, tz=dt_timezone.utc)
+
+
+def _convert(data):
+    if isinstance(data, dict):
+        return {k: _convert(v) for k, v in data.items() if k != "__metadata"}
+    if isinstance(data, list):
+        return [_convert(v) for v in data]
+    return parse_date(data)
+
+
+def _jsonable(data):
+    """Decimals as JSON numbers: float repr round-trips every amount with up to 15 significant digits."""
+    if isinstance(data, dict):
+        return {k: _jsonable(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_jsonable(v) for v in data]
+    if isinstance(data, Decimal):
+        return int(data) if data == data.to_integral_value() else float(data)
+    if isinstance(data, datetime):
+        return data.isoformat()
+    return data
+
+
+def quote(value):
+    """An OData string literal ('' escapes a quote)."""
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def any_of(field, values):
+    return "(" + " or ".join(f"{field} eq {quote(v)}" for v in values) + ")"
+
+
+def _chunks(values, size=CODES_PER_QUERY):
+    values = list(dict.fromkeys(values))
+    return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+class ExactClient:
+    def __init__(self, connection):
+        self.connection = connection
+        self.config = connection.typed_config
+
+    # --- plumbing ------------------------------------------------------------------------------
+
+    def _division(self, path):
+        if not self.config.division:
+            raise ConfigError(f"{self.connection.name}: no Exact Online division set; connect to Exact Online first")
+        return f"v1/{self.config.division}/{path}"
+
+    def _body(self, response):
+        try:
+            return _convert(json.loads(response.text, parse_float=Decimal)["d"])
+        except (ValueError, KeyError, TypeError):
+            raise PermanentError(
+                f"{self.connection.system_label}: unexpected answer to {response.request.method} {urlsplit(response.url).path}"
+            ) from None
+
+    def _check_next(self, url):
+        """`__next` carries our bearer token: follow it only to the site we were configured for."""
+        ours, theirs = urlsplit(self.config.api_base()), urlsplit(url)
+        if (theirs.scheme, theirs.netloc) != (ours.scheme, ours.netloc) or not theirs.path.startswith(ours.path):
+            raise PermanentError(f"{self.connection.system_label}: refusing to follow a __next link to another site: {url}")
+        return url
+
+    def get_all(self, path, *, select, filter=None, expand=None, top=None, what=None):
+        """Every record of an OData collection under the division: sends $select, follows d.__next."""
+        params = {"$select": ",".join(select)}
+        if filter:
+            params["$filter"] = filter
+        if expand:
+            params["$expand"] = expand
+        if top:
+            params["$top"] = str(top)
+        url, rows = self._division(path), []
+        for _ in range(MAX_PAGES):
+            response = http.send(self.connection, "GET", url, params=params, what=what or f"read {path}")
+            page = self._body(response)
+            rows.extend(page.get("results", []) if isinstance(page, dict) else page)
+            next_url = page.get("__next") if isinstance(page, dict) else None
+            if not next_url or (top and len(rows) >= top):
+                return rows[:top] if top else rows
+            url, params = self._check_next(next_url), None
+        raise PermanentError(f"{self.connection.system_label}: {path} did not end after {MAX_PAGES} pages")
+
+    def _by_codes(self, path, field, codes, select, trim=False):
+        rows = []
+        column = f"trim({field})" if trim else field
+        for chunk in _chunks(codes):
+            rows += self.get_all(path, select=select, filter=any_of(column, chunk))
+        return rows
+
+    def _create(self, path, payload, what):
+        response = http.send(
+            self.connection, "POST", self._division(path), ok=(200, 201), json=_jsonable(payload), what=what,
+            headers={"Prefer": "return=representation"},
+        )
+        return self._body(response)
+
+    # --- calls ---------------------------------------------------------------------------------
+
+    def me(self):
+        """The consenting user and their current division.
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=SystemSystemMe (GET /api/v1/current/Me)
+        """
+        response = http.send(self.connection, "GET", "v1/current/Me",
+                             params={"$select": "CurrentDivision,FullName,UserID"}, what="read current/Me")
+        body = self._body(response)
+        row = (body.get("results") or [{}])[0] if isinstance(body, dict) and "results" in body else body
+        try:
+            return Me(current_division=int(row["CurrentDivision"]), full_name=row.get("FullName") or "",
+                      user_id=row.get("UserID") or "")
+        except (KeyError, TypeError, ValueError):
+            raise PermanentError(f"{self.connection.system_label}: current/Me answered without CurrentDivision") from None
+
+    def items(self, codes):
+        """# Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=LogisticsItems (GET logistics/Items)"""
+        return self._by_codes("logistics/Items", "Code", codes,
+                              ("ID", "Code", "Description", "IsSalesItem", "IsStockItem", "StandardSalesPrice", "Unit"))
+
+    def item_warehouses(self, item_codes=None, warehouse=None):
+        """Stock per item and warehouse (CurrentStock includes what sales orders committed).
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=InventoryItemWarehouses (GET inventory/ItemWarehouses)
+        """
+        select = ("ID", "Item", "ItemCode", "Warehouse", "WarehouseCode", "CurrentStock", "PlannedStockOut",
+                  "PlannedStockIn", "ProjectedStock", "ReservedStock", "SafetyStock")
+        where = f"WarehouseCode eq {quote(warehouse)}" if warehouse else None
+        if not item_codes:
+            return self.get_all("inventory/ItemWarehouses", select=select, filter=where)
+        rows = []
+        for chunk in _chunks(item_codes):
+            clause = any_of("ItemCode", chunk)
+            rows += self.get_all("inventory/ItemWarehouses", select=select,
+                                 filter=f"{clause} and {where}" if where else clause)
+        return rows
+
+    def stock_positions(self, since_timestamp=1):
+        """Changed stock positions since a Timestamp (the sync API's row version); returns rows with Timestamp.
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=SyncInventoryStockPositions (GET sync/Inventory/StockPositions)
+        """
+        return self.get_all(
+            "sync/Inventory/StockPositions", filter=f"Timestamp gt {int(since_timestamp)}L",
+            select=("Timestamp", "ItemId", "ItemCode", "Warehouse", "WarehouseCode", "InStock", "PlanningIn",
+                    "PlanningOut", "FreeStock", "ReservedStock"),
+        )
+
+    def gl_accounts(self, codes):
+        """# Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=FinancialGLAccounts (GET financial/GLAccounts)"""
+        return self._by_codes("financial/GLAccounts", "Code", codes,
+                              ("ID", "Code", "Description", "Type", "BalanceSide", "IsBlocked", "UseCostcenter"))
+
+    def cost_centers(self, codes):
+        """# Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=HRMCostcenters (GET hrm/Costcenters)"""
+        return self._by_codes("hrm/Costcenters", "Code", codes, ("ID", "Code", "Description", "Active"))
+
+    def accounts(self, codes):
+        """Customers by code. Exact's Code is 18 characters, left-padded with spaces: we filter and compare trimmed.
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=CRMAccounts (GET crm/Accounts)
+        """
+        rows = self._by_codes("crm/Accounts", "Code", [c.strip() for c in codes],
+                              ("ID", "Code", "Name", "Status", "IsSales", "Blocked"), trim=True)
+        for row in rows:
+            row["Code"] = (row.get("Code") or "").strip()
+        return rows
+
+    def create_sales_order(self, payload):
+        """Create a sales order with its lines; `payload["YourRef"]` must carry our reference.
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=SalesOrderSalesOrders (POST salesorder/SalesOrders)
+        """
+        return self._create("salesorder/SalesOrders", payload, "create sales order")
+
+    def create_sales_invoice(self, payload):
+        """Create a sales invoice (Type 8020) or credit note (8021, negative amounts); Journal is mandatory.
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=SalesInvoiceSalesInvoices (POST salesinvoice/SalesInvoices)
+        """
+        return self._create("salesinvoice/SalesInvoices", payload, "create sales invoice")
+
+    def document(self, kind, key):
+        """One sales order or invoice with its lines, by Exact's key (OrderID / InvoiceID).
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=SalesOrderSalesOrders (GET ...(guid'..'))
+        """
+        path, key_field, fields, lines, line_fields = DOCUMENTS[kind]
+        rows = self.get_all(path, select=fields + tuple(f"{lines}/{f}" for f in line_fields), expand=lines,
+                            filter=f"{key_field} eq guid{quote(key)}", what=f"read {kind}")
+        return rows[0] if rows else None
+
+    def find_by_your_ref(self, kind, reference):
+        """Every sales order or invoice whose YourRef is `reference` (our deterministic reference).
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=SalesOrderSalesOrders (GET with $filter=YourRef eq '..')
+        """
+        path, _, fields, _, _ = DOCUMENTS[kind]
+        return self.get_all(path, select=fields, filter=f"YourRef eq {quote(reference)}", what=f"find {kind} by YourRef")
+
+    def create_webhook_subscription(self, callback_url, topic):
+        """# Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=WebhooksWebhookSubscriptions (POST webhooks/WebhookSubscriptions)"""
+        return self._create("webhooks/WebhookSubscriptions", {"CallbackURL": callback_url, "Topic": topic},
+                            "create webhook subscription")
+
+    def webhook_subscriptions(self):
+        """# Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=WebhooksWebhookSubscriptions (GET webhooks/WebhookSubscriptions)"""
+        return self.get_all("webhooks/WebhookSubscriptions", select=("ID", "CallbackURL", "Topic", "Division", "Created"))
+
+
+_WEBHOOK = re.compile(rb'^\{"Content":(.*),"HashCode":"([0-9A-Fa-f]{64})"\}$', re.S)
+
+
+def verify_webhook(raw_body, secret):
+    """The Content of an Exact webhook delivery if its HashCode is right, else None.
+
+    HashCode = uppercase hex HMAC-SHA256 of the raw Content JSON exactly as received, keyed with the
+    app's webhook secret (erp-apis.md §E.8). The body is never re-serialised before checking.
+    """
+    if isinstance(raw_body, str):
+        raw_body = raw_body.encode()
+    match = _WEBHOOK.match(raw_body.strip())
+    if not match or not secret:
+        return None
+    expected = hmac.new(secret.encode(), match.group(1), hashlib.sha256).hexdigest().upper().encode()
+    if not hmac.compare_digest(expected, match.group(2).upper()):
+        return None
+    try:
+        return json.loads(match.group(1))
+    except ValueError:
+        return None
