@@ -12,12 +12,15 @@ def digest(value):
     return hashlib.sha256(value.encode()).hexdigest()
 
 
-def create_account(system, key, secret, *, secret2="", name="", **settings):
-    """Create or replace an emulator account (idempotent on (system, key))."""
+def create_account(system, key, secret, *, secret2="", signing_secret="", name="", **settings):
+    """Create or replace an emulator account (idempotent on (system, key)).
+
+    `signing_secret`: a secret the emulator must use in clear (to sign webhooks); kept encrypted.
+    """
     account, _ = Account.objects.update_or_create(
         system=system, key=key,
         defaults={"secret_hash": digest(secret), "secret2_hash": digest(secret2) if secret2 else "",
-                  "settings": settings, "name": name},
+                  "signing_secret": signing_secret, "settings": settings, "name": name},
     )
     return account
 

@@ -5,6 +5,7 @@ tables never hold a usable credential in plaintext.
 """
 
 from django.db import models
+from fernet_fields import EncryptedTextField
 
 SYSTEMS = ["walmart", "ifs_cloud", "infor_cloudsuite", "infor_m3", "peoplesoft", "exact_online"]
 SYSTEM_CHOICES = [(s, s) for s in SYSTEMS]
@@ -64,6 +65,8 @@ class Account(models.Model):
     # A second secret where the vendor has one (Infor service-account secret key, PeopleSoft password).
     secret2_hash = models.CharField(max_length=64, blank=True)
     settings = models.JSONField(default=dict, blank=True)
+    # Secrets the vendor itself must use in clear, e.g. to sign webhooks (Exact's webhook secret): encrypted.
+    signing_secret = EncryptedTextField(default="", blank=True)
     name = models.CharField(max_length=100, blank=True, help_text="Seller or tenant, for people")
 
     class Meta:

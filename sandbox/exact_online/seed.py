@@ -45,9 +45,10 @@ def provision_connection(name=DEMO_NAME, site_url=None, *, connect=True, **overr
     config = {"base_url": provision.sandbox_base(SYSTEM, site), "client_id": client_id, "redirect_uri": redirect_uri,
               "default_warehouse": "DAL"}
     config.update({k: overrides.pop(k) for k in list(overrides) if k in ExactOnlineConfig.model_fields})
-    account_settings = {"division": DEFAULT_DIVISION, "full_name": "Demo Accountant", "webhook_secret": webhook_secret,
+    account_settings = {"division": DEFAULT_DIVISION, "full_name": "Demo Accountant",
                         "redirect_uris": [redirect_uri], "default_warehouse": "DAL", **overrides}
-    credentials.create_account(SYSTEM, client_id, client_secret, name=name, **account_settings)
+    credentials.create_account(SYSTEM, client_id, client_secret, signing_secret=webhook_secret, name=name,
+                               **account_settings)
     connection = provision.connection(
         name, SYSTEM, config=config, secrets={"client_secret": client_secret, "webhook_secret": webhook_secret},
     )

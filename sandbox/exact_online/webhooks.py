@@ -2,7 +2,7 @@
 every subscription of its topic in that division (erp-apis.md §E.8).
 
 HashCode = uppercase hex HMAC-SHA256 of the raw Content JSON text, keyed with the app's webhook
-secret (account setting `webhook_secret`). The body is stored exactly as sent, so what was signed is
+secret (the account's encrypted `signing_secret`). The body is stored exactly as sent, so what was signed is
 what goes out. Deliveries are made by deliver_due() (sandbox.stats.deliver_webhooks runs it on a
 schedule and `manage.py sandbox` can call it); non-2xx answers are retried with exponential backoff.
 """
@@ -47,7 +47,7 @@ def announce(account, division, topic, key, endpoint, action="Create"):
             "ExactOnlineEndpoint": endpoint, "EventCreatedOn": now.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3],
         }
         WebhookDelivery.objects.create(subscription=subscription, next_attempt_at=now,
-                                       body=body_for(content, account.settings.get("webhook_secret", "")))
+                                       body=body_for(content, account.signing_secret))
 
 
 def deliver_due(limit=200):
