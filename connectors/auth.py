@@ -15,6 +15,7 @@ Processes that lose the race wait for the lease holder and use the token it stor
 
 import base64
 import logging
+from abc import ABC, abstractmethod
 import time
 import uuid
 from dataclasses import dataclass
@@ -45,12 +46,12 @@ TOKEN_FIELDS = [
 ]
 
 
-class AuthStrategy:
+class AuthStrategy(ABC):
     """Puts credentials on a request. Subclasses: BasicAuth, TokenAuth and its grants."""
 
+    @abstractmethod
     def authorize(self, connection, headers):
         """Add credentials to `headers`; return the token used (None if no token)."""
-        raise NotImplementedError
 
     def is_auth_failure(self, response):
         return response.status_code == 401
@@ -88,9 +89,9 @@ class TokenAuth(AuthStrategy):
     header = "Authorization"
     scheme = "Bearer"
 
+    @abstractmethod
     def grant(self, connection):
         """Obtain a new grant from the vendor (network). Raise typed errors only."""
-        raise NotImplementedError
 
     def margin(self, connection):
         value = getattr(connection.typed_config, "token_refresh_margin", None)

@@ -4,6 +4,7 @@ The typed config is a pydantic model over Connection.config (non-secret values o
 named here so the admin can offer write-only fields and redaction knows what to hide.
 """
 
+from abc import abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,9 +21,9 @@ class BaseConfig(BaseModel):
     read_timeout: float | None = None
     rate_limits: dict[str, tuple[float, float]] = {}
 
+    @abstractmethod
     def api_base(self) -> str:
         """The base URL that relative paths of this system's client are joined to."""
-        raise NotImplementedError(f"{type(self).__name__} must say where its API lives")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ Musts, for every ERP adapter:
 - An adapter implements exactly the flows it lists in `capabilities`.
 """
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 
@@ -32,7 +33,7 @@ class ErpDocument:
     data: dict = field(default_factory=dict)
 
 
-class BaseAdapter:
+class BaseAdapter(ABC):
     """What every system's adapter offers: built from a Connection, can ping."""
 
     capabilities: frozenset = frozenset()
@@ -41,14 +42,14 @@ class BaseAdapter:
         self.connection = connection
         self.config = connection.typed_config
 
+    @abstractmethod
     def ping(self) -> PingResult:
         """Authenticate and make one cheap read; say in one line what works and what is missing."""
-        raise NotImplementedError
 
 
 class ErpAdapter(BaseAdapter):
     """An ERP. Flow methods (post_order, find_document, stock_levels, ...) are added by the flows' issues."""
 
+    @abstractmethod
     def find_document(self, reference) -> ErpDocument | None:
         """Look up a document we posted, by OUR reference. None if the ERP has none."""
-        raise NotImplementedError
