@@ -170,6 +170,16 @@ def vendor_error(response):
     return code, (str(message) if message else f"HTTP {response.status_code}")
 
 
+def _wait_hint(response):
+    """Seconds to wait before retrying: Retry-After, else (429) when the vendor's window refills
+    (Walmart's X-Next-Replenishment-Time; whether Walmart also sends Retry-After is unconfirmed)."""
+    wait = _retry_after(response.headers.get("Retry-After"))
+    if wait is None and response.status_code == 429:
+        reset = _parse_instant(response.headers.get("X-Next-Replenishment-Time"))
+        wait = max(0.0, (reset - clock.now()).total_seconds()) if reset else None
+    return wait
+
+
 def classify(connection, response, *, what):
     """Turn a non-success response into a typed error."""
     code, message = vendor_error(response)
@@ -178,7 +188,7 @@ def classify(connection, response, *, what):
     text = redact.redact_values(text, connection.secret_values())
     kwargs = {"status": status, "vendor_code": code}
     if status == 429 or status >= 500 or status in (408, 423):
-        return RecoverableError(text, retry_after=_retry_after(response.headers.get("Retry-After")), **kwargs)
+        return RecoverableError(text, retry_after=_wait_hint(response), **kwargs)
     if status in (401, 403):
         return ConfigError(text, **kwargs)
     return PermanentError(text, **kwargs)

@@ -14,8 +14,8 @@ def _explain(exc):
     if isinstance(exc, ConfigError):
         if getattr(exc, "auth_state", None) == Connection.AuthState.CONSENT_LOST:
             return f"consent lost, reconnect: {text}"
-        if status in (400, 401) and "token" in text.lower():
-            return f"credentials refused (wrong client id or secret?): {text}"
+        if status == 401 or (status == 400 and "token" in text.lower()):
+            return f"credentials refused (wrong client id, user or secret?): {text}"
         if status == 403:
             return f"missing permission: {text}"
         if status == 404:

@@ -43,8 +43,11 @@ def wanted_events(available):
     return [offered[name] for name in (*orders, *RETURN_EVENTS) if name in offered]
 
 
-def subscribe(integration, user=None):
-    """Subscribe (or update) every wanted event; returns a list of one-line results. Raises typed errors."""
+def subscribe(integration, user=None, *, test=True):
+    """Subscribe (or update) every wanted event, then (if `test`) ask Walmart for a test delivery.
+
+    Returns a list of one-line results. Raises typed connector errors.
+    """
     if not integration.webhook_secret():
         raise ValueError(f"{integration.slug}: set the webhook secret first")
     client = WalmartClient(integration.walmart)
@@ -67,7 +70,7 @@ def subscribe(integration, user=None):
             lines.append(f"{event['eventType']}: created")
     if created:
         client.create_subscriptions(created)
-    if events:
+    if events and test:
         first = events[0]
         message = client.test_webhook(EventSubscription(
             event_type=first["eventType"], resource_name=first["resourceName"], event_url=url, auth=auth,

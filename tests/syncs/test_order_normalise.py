@@ -13,14 +13,15 @@ from syncs.models import MarketplaceOrder, OrderCharge
 from syncs.orders.normalise import store
 from syncs.orders.parse import OrderShapeError, parse_order
 
-WALMART = Path(settings.BASE_DIR).parent / "shared" / "walmart"
+# Copies of Walmart's samples and spec examples (shared/walmart/), kept with the contract tests.
+EXAMPLES = Path(settings.BASE_DIR) / "tests" / "contract" / "walmart" / "examples"
 
 
 def sample_orders():
     """(file name, order JSON) for every JSON order in Walmart's samples and spec examples."""
     found = []
-    for folder in ("samples", "spec-examples"):
-        for path in sorted((WALMART / folder).glob("*.json")):
+    for folder in (EXAMPLES,):
+        for path in sorted(folder.glob("*.json")):
             if "order" not in path.name or "_req" in path.name or "request" in path.name or "webhook" in path.name:
                 continue
             body = json.loads(path.read_text())
