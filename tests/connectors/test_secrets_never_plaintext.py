@@ -20,11 +20,14 @@ from connectors.models import Connection
 ROOT = Path(__file__).resolve().parents[2]
 
 # Every system whose emulator can provision a connection (sandbox/<system>/seed.py).
-PROVISIONED = ["walmart"]
+PROVISIONED = ["walmart", "ifs_cloud", "infor_cloudsuite", "infor_m3", "peoplesoft", "exact_online"]
+# PeopleSoft with OAuth2, so there is a token to look for (Basic auth holds none).
+PROVISION_OPTIONS = {"peoplesoft": {"auth_type": "oauth2"}}
 
 
 def provisioner(system):
-    return import_module(f"sandbox.{system}.seed").provision_connection
+    seed = import_module(f"sandbox.{system}.seed")
+    return lambda name, base: seed.provision_connection(name, base, **PROVISION_OPTIONS.get(system, {}))
 
 
 def every_secret(conn):

@@ -1,0 +1,65 @@
+"""IFS Cloud: typed config, secrets and auth (reference/erp-apis.md §A.1, §A.2).
+
+The base URL is stored whole, never derived from a tenant name: hosts are customer-specific and the
+Keycloak realm is not necessarily the host label (one tenant: host `beneteau-group-ast`, realm
+`beneast1`). So either the realm or the full token URL is configured explicitly.
+"""
+
+from pydantic import Field, model_validator
+
+from connectors.auth import ClientCredentialsGrant
+from connectors.config import BaseConfig, SecretField, SystemSpec
+
+PROJECTIONS_PATH = "/main/ifsapplications/projection/v1"
+
+
+class IfsCloudConfig(BaseConfig):
+    base_url: str = Field(description="e.g. https://acme.ifs.cloud (projections live under /main/ifsapplications/...)")
+    realm: str = Field(default="", description="Keycloak realm (IFS 'namespace'); or give token_url instead")
+    token_url: str = Field(default="", description="Full token endpoint; wins over realm when set")
+    client_id: str
+    scope: str = Field(default="", description="e.g. 'openid microprofile-jwt' if the IAM client requires it")
+    company: str = Field(description="IFS company the orders belong to")
+    site: str = Field(description="IFS site (Contract) the orders are taken at")
+    # Customer order defaults, used when posting orders (a later flow).
+    order_type: str = Field(default="NO", description="Customer order type (OrderId)")
+    coordinator: str = Field(default="", description="Order coordinator (AuthorizeCode)")
+    shipping_charge_type: str = Field(default="FREIGHT", description="Sales charge type for Walmart shipping")
+    release_orders: bool = False
+    # IFS 24R2 access tokens live 180 s: refresh 30 s ahead, so a slow call never carries an expired one.
+    token_refresh_margin: float = Field(default=30, ge=0, le=170)
+
+    @model_validator(mode="after")
+    def _realm_or_token_url(self):
+        if not self.realm and not self.token_url:
+            raise ValueError("set either realm (the IFS IAM namespace) or token_url")
+        return self
+
+    def api_base(self):
+        return self.base_url.rstrip("/") + PROJECTIONS_PATH
+
+    def resolved_token_url(self):
+        if self.token_url:
+            return self.token_url
+        return f"{self.base_url.rstrip('/')}/auth/realms/{self.realm}/protocol/openid-connect/token"
+
+
+SPEC = SystemSpec(
+    system="ifs_cloud",
+    config_model=IfsCloudConfig,
+    secrets=(SecretField(
+        "client_secret", "Client secret",
+        "From Solution Manager > Users and Permissions > Identity and Access Manager > IAM Client "
+        "(Service Accounts enabled, linked to a service user).",
+    ),),
+    # Reference: docs.ifs.com techdocs 24r2 .../035_iam_clients/030_using_access_tokens (Keycloak token endpoint;
+    # client credentials in the form body; expires_in honoured, 180 s in 24R2).
+    auth=ClientCredentialsGrant(
+        token_url=lambda cfg: cfg.resolved_token_url(),
+        send="form",
+        scope_field="scope",
+        refresh_margin=30,
+    ),
+    # IFS publishes no rate limits (erp-apis.md §A.7); a polite default, corrected by Retry-After on 429.
+    rate_limits={"default": (600, 60), "token": (30, 60)},
+)
