@@ -15,4 +15,6 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 worker_class = "gthread"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 header_map = "dangerous"
+# Several instances may run on one machine (scale-out, tests): no shared ~/.gunicorn control socket.
+control_socket_disable = True
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "") else None

@@ -14,7 +14,15 @@ def sandbox_base(system, site_url=None):
 
 
 def connection(name, system, *, config, secrets, environment="sandbox"):
-    conn, _ = Connection.objects.get_or_create(name=name, defaults={"system": system})
+    """Create the connection, or bring it to these settings. Its cached tokens are dropped only when
+    something changed, so a second identical call (a second `manage.py demo`) changes nothing."""
+    conn, created = Connection.objects.get_or_create(name=name, defaults={"system": system})
+    # Keys the connection learned later (Exact's division after consent) do not count as a change.
+    same = (not created and conn.system == system and conn.environment == environment
+            and all(conn.config.get(key) == value for key, value in config.items())
+            and all(conn.secret(key) == value for key, value in secrets.items()))
+    if same:
+        return conn
     conn.system = system
     conn.environment = environment
     conn.config = config

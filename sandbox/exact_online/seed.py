@@ -52,7 +52,7 @@ def provision_connection(name=DEMO_NAME, site_url=None, *, connect=True, **overr
     connection = provision.connection(
         name, SYSTEM, config=config, secrets={"client_secret": client_secret, "webhook_secret": webhook_secret},
     )
-    if connect:
+    if connect and not (connection.refresh_token and connection.auth_state == connection.AuthState.OK):
         consent(connection)
     return connection
 

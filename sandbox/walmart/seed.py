@@ -15,3 +15,49 @@ def provision_connection(name="demo-walmart", site_url=None, *, client_id=None, 
         config={"base_url": provision.sandbox_base(SYSTEM, site_url), "client_id": client_id},
         secrets={"client_secret": client_secret},
     )
+
+
+DEMO_NAME = "demo-walmart"
+DEMO_ORDERS = 30
+DEMO_SHIPPED = 6
+DEMO_RETURNS = 3
+# The sandbox's own feed limits (30 an hour, 2 KB inventory files) would stall the demo's stock feeds.
+DEMO_SETTINGS = {"feed_throttles": {"MP_INVENTORY": {"count": 50, "file_size": 5_242_880},
+                                    "inventory": {"count": 50, "file_size": 5_242_880}}}
+
+
+def seed_demo():
+    """The demo seller: its listings and stock, a first batch of orders, a few shipped and returned.
+
+    Idempotent: listings are added only when missing, orders only when the account has none.
+    """
+    from connectors.models import Connection
+    from sandbox import clock
+    from sandbox.walmart import generator, lines, records
+    from sandbox.walmart.models import Order
+    from sandbox.walmart_listings.seed import seed_account
+
+    connection = Connection.objects.filter(name=DEMO_NAME).first()
+    if connection is None:
+        return
+    account = credentials.find_account(SYSTEM, connection.typed_config.client_id)
+    if {**account.settings, **DEMO_SETTINGS} != account.settings:
+        account.settings = {**account.settings, **DEMO_SETTINGS}
+        account.save(update_fields=["settings"])
+    seed_account(account)
+    if Order.objects.filter(account=account).exists():
+        return
+    generator.generate_orders(account, DEMO_ORDERS, seed=2026, deliver=False)
+    now_ms = records.to_ms(clock.now())
+    seller_fulfilled = Order.objects.filter(account=account, ship_node_type="SellerFulfilled").order_by("id")
+    for number, order in enumerate(seller_fulfilled[:DEMO_SHIPPED], start=1):
+        data = order.data
+        lines.ship(data, {"orderShipment": {"orderLines": {"orderLine": [
+            {"lineNumber": line["lineNumber"], "sellerOrderId": f"DEMO-{number}", "orderLineStatuses": {"orderLineStatus": [{
+                "status": "Shipped",
+                "statusQuantity": {"unitOfMeasurement": "EACH", "amount": line["orderLineQuantity"]["amount"]},
+                "trackingInfo": {"shipDateTime": now_ms, "carrierName": {"carrier": "UPS"}, "methodCode": "Standard",
+                                 "trackingNumber": f"1Z999AA1{number:010d}"}}]}}
+            for line in lines.order_lines(data)]}}}, now_ms)
+        records.update_order(order, data)
+    generator.generate_returns(account, DEMO_RETURNS, seed=2026, deliver=False)
