@@ -25,5 +25,6 @@ def record(action, *, user=None, connection=None, obj=None, object_type="", obje
         data=data or {},
         **fields,
     )
-    logger.info("%s %s%s", action, f"{object_type}:{object_id} " if object_id else "", message[:200])
+    call = f"{fields.get('method')} {fields.get('url', '')[:200]} -> {fields.get('status') or 'no answer'} " if fields.get("method") else ""
+    logger.info("%s %s%s%s", action, f"{object_type}:{object_id} " if object_id else "", call, message[:200])
     return event

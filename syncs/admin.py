@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from syncs.models import InboxEvent, Integration
+from syncs.models import InboxEvent, Integration, MarketplaceOrder, OrderLine, SyncRun
 
 
 class IntegrationForm(forms.ModelForm):
@@ -72,6 +72,54 @@ class InboxEventAdmin(admin.ModelAdmin):
     list_filter = ["status", "source", "kind", "event_type", "account"]
     search_fields = ["purchase_order_id", "return_order_id", "event_id", "dedup_key"]
     date_hierarchy = "received_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class OrderLineInline(admin.TabularInline):
+    model = OrderLine
+    fields = ["line_number", "sku", "product_name", "quantity", "status", "cancelled_quantity", "shipped_quantity",
+              "ship_method"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(MarketplaceOrder)
+class MarketplaceOrderAdmin(admin.ModelAdmin):
+    """Walmart orders as each integration holds them (read-only: Walmart and the flows change them)."""
+
+    list_display = ["purchase_order_id", "integration", "status", "order_date", "ship_node_type", "ship_to_state",
+                    "order_total", "currency"]
+    list_filter = ["status", "integration", "ship_node_type"]
+    search_fields = ["purchase_order_id", "customer_order_id", "lines__sku"]
+    date_hierarchy = "order_date"
+    list_select_related = ["integration"]
+    inlines = [OrderLineInline]
+    exclude = ["raw"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields if f.name != "raw"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SyncRun)
+class SyncRunAdmin(admin.ModelAdmin):
+    list_display = ["started_at", "integration", "flow", "trigger", "ok", "finished_at", "counts"]
+    list_filter = ["ok", "flow", "integration", "trigger"]
 
     def has_add_permission(self, request):
         return False
