@@ -10,6 +10,10 @@ Musts, for every ERP adapter:
   whether an earlier, unanswered call took effect.
 - An adapter raises only RecoverableError, PermanentError, ConfigError or AmbiguousOutcome.
 - An adapter implements exactly the flows it lists in `capabilities`.
+
+Optional: `lookup(kind, codes) -> {code: (exists, message)}` (kinds item, warehouse, gl_account,
+cost_center, customer, supplier) lets mapping verification ask the ERP whether codes exist; a kind
+the adapter cannot check answers nothing, which leaves those mapping rows unverified.
 """
 
 from abc import ABC, abstractmethod

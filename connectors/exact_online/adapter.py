@@ -46,6 +46,33 @@ class Adapter(ErpAdapter):
                 return _document(kind, reference, rows[0])
         return None
 
+    def lookup(self, kind, codes):
+        """Which codes Exact Online knows, for mapping verification (mappings/verify.py): one read per kind.
+
+        Returns {code: (exists, message)}; kinds Exact has no read for here (warehouse, supplier) answer
+        nothing, which leaves those rows unverified.
+        """
+        reads = {"item": (self.client.items, "item", None),
+                 "gl_account": (self.client.gl_accounts, "G/L account", "IsBlocked"),
+                 "cost_center": (self.client.cost_centers, "cost center", None),
+                 "customer": (self.client.accounts, "customer account", "Blocked")}
+        if kind not in reads or not codes:
+            return {}
+        read, label, blocked_field = reads[kind]
+        found = {(row.get("Code") or "").strip(): row for row in read(list(codes))}
+        answers = {}
+        for code in codes:
+            row = found.get(code.strip())
+            if row is None:
+                answers[code] = (False, f"Exact Online has no {label} with code {code.strip()}")
+            elif blocked_field and row.get(blocked_field):
+                answers[code] = (False, f"Exact Online {label} {code.strip()} is blocked")
+            elif kind == "cost_center" and row.get("Active") is False:
+                answers[code] = (False, f"Exact Online cost center {code.strip()} is not active")
+            else:
+                answers[code] = (True, row.get("Description") or row.get("Name") or "")
+        return answers
+
 
 def _document(kind, reference, row):
     if kind == "sales_order":

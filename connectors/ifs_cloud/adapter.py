@@ -48,3 +48,29 @@ class Adapter(ErpAdapter):
             data={"state": order.state, "site": order.site, "customer_no": order.customer_no,
                   "duplicates": [o.order_no for o in live if o is not order]},
         )
+
+    def lookup(self, kind, codes):
+        """Which codes IFS Cloud knows, for mapping verification (mappings/verify.py).
+
+        item: sales parts of the configured site (one read); warehouse: company sites; customer:
+        customers. GL kinds are not IFS postings' concern here and answer nothing (rows stay unverified).
+        """
+        cfg = self.config
+        if kind == "item" and codes:
+            found = {part.catalog_no: part for part in self.client.sales_parts(cfg.site, list(codes))}
+            return {code: (True, found[code].description) if code in found
+                    else (False, f"IFS Cloud has no sales part {code} at site {cfg.site}") for code in codes}
+        if kind == "warehouse":
+            answers = {}
+            for code in codes:
+                site = self.client.company_site(cfg.company, code)
+                answers[code] = (True, site.description) if site else (False, f"site {code} not found in company {cfg.company}")
+            return answers
+        if kind == "customer":
+            answers = {}
+            for code in codes:
+                customer = self.client.customer(code)
+                answers[code] = (True, customer.name) if customer else (False, f"IFS Cloud has no customer {code}")
+            return answers
+        return {}
+

@@ -71,3 +71,24 @@ class Adapter(ErpAdapter):
             data={"status": head.get("STAT", ""), "customer": head.get("CUNO", ""), "warehouse": head.get("WHLO", ""),
                   "duplicates": [m["ORNO"] for m in matches[1:]]},
         )
+
+    # MI reads that confirm a code exists, per lookup kind: (program, transaction, key field, label).
+    LOOKUPS = {"item": ("MMS200MI", "GetItmBasic", "ITNO", "item"),
+               "customer": ("CRS610MI", "GetBasicData", "CUNO", "customer")}
+
+    def lookup(self, kind, codes):
+        """Which codes M3 knows, for mapping verification (mappings/verify.py): M3's own "does not
+        exist" message for a missing one. Warehouses and GL kinds answer nothing (rows stay unverified)."""
+        if kind not in self.LOOKUPS:
+            return {}
+        program, transaction, field, label = self.LOOKUPS[kind]
+        answers = {}
+        for code in codes:
+            try:
+                record = self.client.call(program, transaction, {field: code}).record
+            except M3TransactionError as exc:
+                answers[code] = (False, exc.m3_message or f"M3 has no {label} {code}")
+                continue
+            answers[code] = (True, record.get("ITDS") or record.get("CUNM") or "")
+        return answers
+
