@@ -20,6 +20,30 @@ def _get_environ(self):
 basehttp.WSGIRequestHandler.get_environ = _get_environ
 
 
+def _delete_flush(original):
+    """PostgreSQL: empty tables with DELETE instead of TRUNCATE between transactional tests.
+
+    TRUNCATE of ~100 tables costs ~1.3 s per test (new files per table); DELETE of the few rows a test
+    wrote costs milliseconds. Django's PostgreSQL foreign keys are DEFERRABLE INITIALLY DEFERRED and
+    the flush runs in one transaction, so the order of the DELETEs does not matter.
+    """
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or not tables:
+            return original(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+        return [f"{style.SQL_KEYWORD('DELETE FROM')} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+    return sql_flush
+
+
+try:
+    from django.db.backends.postgresql.operations import DatabaseOperations as _PgOperations
+except ImportError:  # psycopg not installed: SQLite only
+    _PgOperations = None
+if _PgOperations is not None:
+    _PgOperations.sql_flush = _delete_flush(_PgOperations.sql_flush)
+
+
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     """The cache outlives a test's database (Redis in CI): start each test with an empty one."""
