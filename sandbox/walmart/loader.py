@@ -49,16 +49,15 @@ def _returns_in(data):
         raise ValueError("not a Walmart returns payload: expected returnOrders[] or a bare return order")
 
 
-def load_orders(data, account, *, deliver=True):
-    """Store every order of `data` for the seller `account`; returns (created, updated)."""
+def _load(items, save, make_events, account, deliver):
     created = updated = 0
     pending = []
     with transaction.atomic():
-        for order in _orders_in(data):
-            _, is_new = records.save_order(account, order)
+        for item in items:
+            _, is_new = save(account, item)
             if is_new:
                 created += 1
-                pending += events.order_events(account, order)
+                pending += make_events(account, item)
             else:
                 updated += 1
         events.emit(account, pending)
@@ -66,22 +65,13 @@ def load_orders(data, account, *, deliver=True):
         # After commit: a receiver that re-fetches the order by REST must find it.
         transaction.on_commit(webhooks.deliver_due)
     return created, updated
+
+
+def load_orders(data, account, *, deliver=True):
+    """Store every order of `data` for the seller `account`; returns (created, updated)."""
+    return _load(_orders_in(data), records.save_order, events.order_events, account, deliver)
 
 
 def load_returns(data, account, *, deliver=True):
     """Store every return of `data` for the seller `account`; returns (created, updated)."""
-    created = updated = 0
-    pending = []
-    with transaction.atomic():
-        for item in _returns_in(data):
-            _, is_new = records.save_return(account, item)
-            if is_new:
-                created += 1
-                pending += events.return_events(account, item)
-            else:
-                updated += 1
-        events.emit(account, pending)
-    if deliver:
-        # After commit: a receiver that re-fetches the order by REST must find it.
-        transaction.on_commit(webhooks.deliver_due)
-    return created, updated
+    return _load(_returns_in(data), records.save_return, events.return_events, account, deliver)

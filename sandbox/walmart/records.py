@@ -62,24 +62,33 @@ def _order_columns(data, now):
     }
 
 
+def _save(model, key_field, key, columns, account, data, now):
+    """Create or replace the account's record with this key; returns (record, created)."""
+    with transaction.atomic():
+        record, created = model.objects.select_for_update().get_or_create(
+            account=account, **{key_field: key},
+            defaults={"data": data, "last_modified": now, **columns(data, now)},
+        )
+        if not created:
+            _replace(record, data, columns, now)
+    return record, created
+
+
+def _replace(record, data, columns, now):
+    for name, value in columns(data, now).items():
+        setattr(record, name, value)
+    record.data = data
+    record.last_modified = now
+    record.save()
+    return record
+
+
 def save_order(account, data, *, now=None):
     """Create or replace the account's order with this purchaseOrderId; returns (Order, created)."""
-    now = now or clock.now()
     po = str(data.get("purchaseOrderId") or "")
     if not po:
         raise ValueError("an order needs a purchaseOrderId")
-    with transaction.atomic():
-        order, created = Order.objects.select_for_update().get_or_create(
-            account=account, purchase_order_id=po,
-            defaults={"data": data, "last_modified": now, **_order_columns(data, now)},
-        )
-        if not created:
-            for key, value in _order_columns(data, now).items():
-                setattr(order, key, value)
-            order.data = data
-            order.last_modified = now
-            order.save()
-    return order, created
+    return _save(Order, "purchase_order_id", po, _order_columns, account, data, now or clock.now())
 
 
 def create_orders(account, datas, *, now=None):
@@ -93,13 +102,7 @@ def create_orders(account, datas, *, now=None):
 
 def update_order(order, data, *, now=None):
     """Store a changed order (after acknowledge, ship, cancel, refund); lastModified moves."""
-    now = now or clock.now()
-    for key, value in _order_columns(data, now).items():
-        setattr(order, key, value)
-    order.data = data
-    order.last_modified = now
-    order.save()
-    return order
+    return _replace(order, data, _order_columns, now or clock.now())
 
 
 def _return_columns(data, now):
@@ -119,19 +122,7 @@ def _return_columns(data, now):
 
 def save_return(account, data, *, now=None):
     """Create or replace the account's return with this returnOrderId; returns (ReturnOrder, created)."""
-    now = now or clock.now()
     rma = str(data.get("returnOrderId") or "")
     if not rma:
         raise ValueError("a return needs a returnOrderId")
-    with transaction.atomic():
-        record, created = ReturnOrder.objects.select_for_update().get_or_create(
-            account=account, return_order_id=rma,
-            defaults={"data": data, "last_modified": now, **_return_columns(data, now)},
-        )
-        if not created:
-            for key, value in _return_columns(data, now).items():
-                setattr(record, key, value)
-            record.data = data
-            record.last_modified = now
-            record.save()
-    return record, created
+    return _save(ReturnOrder, "return_order_id", rma, _return_columns, account, data, now or clock.now())

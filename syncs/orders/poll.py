@@ -44,7 +44,8 @@ def _record_page(account, orders, counts):
     stored = {}
     for po, raw in MarketplaceOrder.objects.filter(integration__walmart=account, purchase_order_id__in=pos).values_list(
             "purchase_order_id", "raw"):
-        stored[po] = min(stored.get(po, version_of(raw)), version_of(raw))
+        version = version_of(raw)
+        stored[po] = min(stored.get(po, version), version)
     for order in orders:
         po = str(order.get("purchaseOrderId") or "")
         if not po:
