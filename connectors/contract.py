@@ -18,6 +18,10 @@ the adapter cannot check answers nothing, which leaves those mapping rows unveri
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from connectors.errors import PermanentError
 
 
 @dataclass
@@ -35,6 +39,117 @@ class ErpDocument:
     number: str  # the ERP's document number
     kind: str  # e.g. customer_order, gl_journal, po_receipt, sales_invoice
     data: dict = field(default_factory=dict)
+    # False when a multi-call post stopped half-way (an IFS header without all its lines, FSM rows
+    # created but not released): the posting machine then calls post_order again, which completes it.
+    complete: bool = True
+
+
+@dataclass(frozen=True)
+class GlAccount:
+    """Where one charge type of a line goes in the ledger, as the GL rules resolved it. Each ERP reads
+    the dimensions it has: Exact gl_account + cost_center; CloudSuite accounting_entity,
+    accounting_unit, account_code; IFS company."""
+
+    charge_type: str  # PRODUCT, SHIPPING, TAX, FEE
+    gl_account: str = ""
+    cost_center: str = ""
+    accounting_entity: str = ""
+    accounting_unit: str = ""
+    account_code: str = ""
+    company: str = ""
+
+
+@dataclass(frozen=True)
+class PostingCharge:
+    """One Walmart charge of a line: its net amount and the tax on it (Decimal, order currency)."""
+
+    charge_type: str  # PRODUCT, SHIPPING, FEE, ...
+    amount: Decimal
+    tax: Decimal = Decimal("0")
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PostingLine:
+    """A Walmart order line resolved to the ERP: item, ERP quantity (Walmart qty × mapping factor),
+    warehouse/site and location per the ship-node mapping, GL targets per charge type (GL-posting
+    ERPs), supplier for PO matching (PeopleSoft)."""
+
+    line_number: str
+    sku: str
+    erp_item: str
+    quantity: Decimal  # ERP quantity
+    walmart_quantity: Decimal
+    unit: str = ""
+    description: str = ""
+    warehouse: str = ""
+    location: str = ""
+    charges: tuple = ()  # PostingCharge, one per Walmart charge; PRODUCT first
+    gl: dict = field(default_factory=dict)  # charge type (PRODUCT, SHIPPING, TAX, FEE) -> GlAccount
+    vendor_id: str = ""
+    business_unit: str = ""
+
+    def amount(self, charge_type):
+        return sum((c.amount for c in self.charges if c.charge_type == charge_type), Decimal("0"))
+
+    @property
+    def tax(self):
+        return sum((c.tax for c in self.charges), Decimal("0"))
+
+    @property
+    def unit_price(self):
+        """Net product price per ERP unit (the ERP's own rounding applies when it stores it)."""
+        return self.amount("PRODUCT") / self.quantity if self.quantity else Decimal("0")
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True)
+class OrderPosting:
+    """A validated Walmart order, everything an adapter needs to post it, nothing ORM.
+
+    `reference` is our deterministic reference: the Walmart purchaseOrderId plus a suffix per document
+    kind (see `reference_for`). Totals are Walmart's; an adapter checks its document against them.
+    """
+
+    reference: str
+    purchase_order_id: str
+    customer_order_id: str
+    order_date: datetime
+    currency: str
+    customer: str  # ERP customer per the customer mapping ("" where the ERP needs none)
+    ship_to: Address
+    lines: tuple  # PostingLine
+    ship_method: str = ""
+    product_total: Decimal = Decimal("0")
+    shipping_total: Decimal = Decimal("0")
+    tax_total: Decimal = Decimal("0")
+    order_total: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class StockLevel:
+    """Available quantity of an ERP item at an ERP warehouse/site, in ERP units."""
+
+    item: str
+    warehouse: str
+    available: Decimal
+
+
+def reference_for(purchase_order_id, suffix=""):
+    """Our reference for a document: the purchaseOrderId, plus `-<suffix>` where one order makes
+    several documents (e.g. Exact `-SO` and `-INV`). Stable across retries: that is what makes
+    find_document able to answer "did the unanswered call take effect?"."""
+    return f"{purchase_order_id}-{suffix}" if suffix else str(purchase_order_id)
 
 
 class BaseAdapter(ABC):
@@ -52,8 +167,24 @@ class BaseAdapter(ABC):
 
 
 class ErpAdapter(BaseAdapter):
-    """An ERP. Flow methods (post_order, find_document, stock_levels, ...) are added by the flows' issues."""
+    """An ERP. Flow methods are listed in `capabilities`; orders_in needs post_order (+ find_document).
+
+    - `post_order(OrderPosting) -> ErpDocument`: create the ERP document(s) for the order, carrying
+      `posting.reference`. Before creating, it may look the reference up (cheap insurance against a
+      replay); it raises PermanentError with the ERP's own text for data problems, AmbiguousOutcome
+      when a create call went unanswered. It never creates a second document for one reference.
+    - `stock_levels(items, warehouse) -> list[StockLevel]` (optional): available stock per item at a
+      warehouse/site, for validation; an ERP without stock (CloudSuite GL) does not define it.
+    - `preview_order(OrderPosting) -> dict` : the exact vendor payload(s) post_order would send, for
+      dry runs and the admin's preview; makes no call that writes.
+    """
 
     @abstractmethod
     def find_document(self, reference) -> ErpDocument | None:
         """Look up a document we posted, by OUR reference. None if the ERP has none."""
+
+    def post_order(self, posting: OrderPosting) -> ErpDocument:
+        raise PermanentError(f"{self.connection.system_label} cannot post Walmart orders (no orders_in capability)")
+
+    def preview_order(self, posting: OrderPosting) -> dict:
+        raise PermanentError(f"{self.connection.system_label} cannot post Walmart orders (no orders_in capability)")
