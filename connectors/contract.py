@@ -169,10 +169,14 @@ class BaseAdapter(ABC):
 class ErpAdapter(BaseAdapter):
     """An ERP. Flow methods are listed in `capabilities`; orders_in needs post_order (+ find_document).
 
-    - `post_order(OrderPosting) -> ErpDocument`: create the ERP document(s) for the order, carrying
-      `posting.reference`. Before creating, it may look the reference up (cheap insurance against a
-      replay); it raises PermanentError with the ERP's own text for data problems, AmbiguousOutcome
-      when a create call went unanswered. It never creates a second document for one reference.
+    - `post_order(OrderPosting, existing=None) -> ErpDocument`: create the ERP document(s) for the
+      order, carrying `posting.reference`. It does not look the reference up first (the posting
+      machine calls find_document whenever an outcome is uncertain, and M3 must cost one call per
+      order); when `existing` is given, find_document found a half-done post (complete=False) and
+      post_order completes that document instead of creating another. It raises PermanentError with
+      the ERP's own text for data problems (vendor_code set to a review reason code such as
+      no_po_match where one applies), AmbiguousOutcome when a write went unanswered. It never creates
+      a second document for one reference.
     - `stock_levels(items, warehouse) -> list[StockLevel]` (optional): available stock per item at a
       warehouse/site, for validation; an ERP without stock (CloudSuite GL) does not define it.
     - `preview_order(OrderPosting) -> dict` : the exact vendor payload(s) post_order would send, for
@@ -183,7 +187,7 @@ class ErpAdapter(BaseAdapter):
     def find_document(self, reference) -> ErpDocument | None:
         """Look up a document we posted, by OUR reference. None if the ERP has none."""
 
-    def post_order(self, posting: OrderPosting) -> ErpDocument:
+    def post_order(self, posting: OrderPosting, existing: ErpDocument | None = None) -> ErpDocument:
         raise PermanentError(f"{self.connection.system_label} cannot post Walmart orders (no orders_in capability)")
 
     def preview_order(self, posting: OrderPosting) -> dict:
