@@ -46,6 +46,11 @@ REQUIRED = {
 GL_POSTING_SYSTEMS = {"exact_online", "infor_cloudsuite"}
 # ERPs whose order flow matches purchase orders by supplier (PeopleSoft PO receipts).
 SUPPLIER_SYSTEMS = {"peoplesoft"}
+# ERPs whose order document names a customer (IFS customer order, M3 CUNO, Exact OrderedBy): the
+# customer mapping must resolve for them. CloudSuite posts to the GL, PeopleSoft receives against POs.
+CUSTOMER_SYSTEMS = {"ifs_cloud", "infor_m3", "exact_online"}
+# ERPs whose order document moves stock out of a warehouse: validation checks stock there.
+STOCK_SYSTEMS = {"ifs_cloud", "infor_m3", "exact_online"}
 
 # How ERPs name the dimensions, for messages staff recognise ("IFS Cloud needs a Contract").
 VENDOR_NAMES = {

@@ -9,8 +9,12 @@ from django.utils import timezone
 from connectors.errors import ConnectorError
 from syncs.locking import Busy
 from syncs.models import SyncRun
+from syncs.orders import watchdog
 from syncs.orders.inbox import process_account
 from syncs.orders.poll import poll_account
+from syncs.orders.post import adapter_for, post_due
+from syncs.orders.validate import validate
+from syncs.orders.walmart_side import acknowledge_due, cancel_rejected
 
 AVAILABLE = {"orders_in"}
 
@@ -20,6 +24,7 @@ class FlowNotAvailable(Exception):
 
 
 def _orders_in(integration, *, poll=True, retry_now=False):
+    """Fetch, normalise, validate, post, acknowledge (DESIGN §8 `sync ... orders_in`), then the watchdogs."""
     counts = {}
     if poll:
         try:
@@ -27,6 +32,12 @@ def _orders_in(integration, *, poll=True, retry_now=False):
         except Busy:
             counts["poll"] = "skipped: another worker is polling this Walmart account"
     counts["inbox"] = process_account(integration.walmart, retry_now=retry_now)
+    adapter = adapter_for(integration)
+    counts["validate"] = validate(integration, adapter=adapter)
+    counts["post"] = post_due(integration, adapter=adapter, retry_now=retry_now)
+    counts["acknowledge"] = acknowledge_due(integration)
+    counts["cancel"] = cancel_rejected(integration)
+    counts["watchdog"] = watchdog.check(integration)
     return counts
 
 

@@ -4,7 +4,8 @@ from syncs.models.heartbeat import WorkerHeartbeat
 from syncs.models.inbox import InboxEvent, PollState, WebhookToken
 from syncs.models.integration import FLOWS, Integration
 from syncs.models.orders import MarketplaceOrder, OrderCharge, OrderLine
+from syncs.models.reservations import StockReservation
 from syncs.models.runs import SyncRun
 
-__all__ = ["FLOWS", "InboxEvent", "Integration", "MarketplaceOrder", "OrderCharge", "OrderLine", "PollState", "SyncRun", "WebhookToken",
+__all__ = ["FLOWS", "InboxEvent", "Integration", "MarketplaceOrder", "OrderCharge", "OrderLine", "PollState", "StockReservation", "SyncRun", "WebhookToken",
            "WorkerHeartbeat"]

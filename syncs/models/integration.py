@@ -44,6 +44,27 @@ class Integration(models.Model):
     poll_overlap_minutes = models.PositiveIntegerField(default=10)
     poll_backfill_days = models.PositiveIntegerField(default=3)
 
+    # --- Orders: validation, posting and acknowledgement policy ---
+    class AckPolicy(models.TextChoices):
+        AFTER_POST = "after_post", "After the ERP accepted the order"
+        AFTER_VALIDATION = "after_validation", "Once the order passed validation"
+        NEVER = "never", "Never (acknowledged elsewhere)"
+
+    class OutOfStock(models.TextChoices):
+        REVIEW = "review", "Hold for review"
+        REJECT = "reject", "Reject: cancel the lines on Walmart"
+
+    check_stock = models.BooleanField(default=True, help_text="Check ERP stock minus reservations before posting")
+    out_of_stock_policy = models.CharField(max_length=10, choices=OutOfStock.choices, default=OutOfStock.REVIEW)
+    out_of_stock_cancel_reason = models.CharField(max_length=60, default="SELLER_CANCEL_OUT_OF_STOCK")
+    ack_policy = models.CharField(max_length=20, choices=AckPolicy.choices, default=AckPolicy.AFTER_POST)
+    ack_margin_minutes = models.PositiveIntegerField(
+        default=30, help_text="Flag orders not acknowledged this long before Walmart's 4-hour expectation")
+    autocancel_margin_hours = models.PositiveIntegerField(
+        default=24, help_text="Flag lines this close to auto-cancel (estimated ship date + 4 days)")
+    post_max_attempts = models.PositiveIntegerField(default=8, help_text="Then the order goes to review")
+    post_backoff_cap_seconds = models.PositiveIntegerField(default=3600)
+
     # --- How Walmart authenticates its webhook deliveries to us (the subscription's authDetails) ---
     class WebhookAuth(models.TextChoices):
         HMAC = "hmac", "HMAC-SHA256 of the body with the client secret"

@@ -49,6 +49,31 @@ class MarketplaceOrder(models.Model):
     tax_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     order_total = models.DecimalField(max_digits=14, decimal_places=2, default=0)
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # Review (DESIGN §4.4-5): why the order waits for staff, in the words the queue filters by.
+    review_reason = models.CharField(max_length=30, blank=True, db_index=True)
+    review_message = models.TextField(blank=True)
+    validated_at = models.DateTimeField(null=True, blank=True)
+    # INTENT_TO_CANCEL: the buyer asked Walmart to cancel; a not-yet-posted order waits for staff.
+    on_hold = models.BooleanField(default=False)
+    hold_reason = models.CharField(max_length=200, blank=True)
+    # Posting bookkeeping (syncs.posting): the claim is a lease renewed while the call runs, so a
+    # killed worker's claim expires and the order is reconciled (find_document) before any retry.
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    claim_owner = models.CharField(max_length=64, blank=True)
+    last_error = models.TextField(blank=True)
+    erp_document_number = models.CharField(max_length=100, blank=True)
+    erp_document_kind = models.CharField(max_length=30, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    # Walmart side: acknowledgement, cancellation of rejected lines (each sent exactly once).
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    walmart_claimed_until = models.DateTimeField(null=True, blank=True, help_text="Lease of an ack/cancel call")
+    cancel_reason = models.CharField(max_length=60, blank=True)
+    cancel_state = models.CharField(max_length=10, blank=True, help_text="'', pending, sending, done, failed")
+    # Watchdogs: when the order was flagged as near Walmart's deadlines (so it is flagged once).
+    ack_overdue_at = models.DateTimeField(null=True, blank=True)
+    autocancel_risk_at = models.DateTimeField(null=True, blank=True)
     raw = models.JSONField(help_text="The order as Walmart last sent it")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -56,7 +81,13 @@ class MarketplaceOrder(models.Model):
     class Meta:
         ordering = ["-order_date", "-id"]
         constraints = [models.UniqueConstraint(fields=["integration", "purchase_order_id"], name="uniq_order_per_integration")]
-        indexes = [models.Index(fields=["integration", "status"], name="order_status_idx")]
+        indexes = [
+            models.Index(fields=["integration", "status"], name="order_status_idx"),
+            models.Index(fields=["status", "review_reason"], name="order_review_idx"),
+            models.Index(fields=["status", "next_attempt_at"], name="order_due_idx"),
+        ]
+        permissions = [("post_anyway", "Can post a flagged order without re-validation, stating a reason"),
+                       ("review_order", "Can approve, reject and re-validate orders in review")]
 
     def __str__(self):
         return f"PO {self.purchase_order_id}"
@@ -64,6 +95,17 @@ class MarketplaceOrder(models.Model):
     @property
     def is_wfs(self):
         return self.ship_node_type == "WFSFulfilled"
+
+    @property
+    def reference(self):
+        """Our deterministic reference in the ERP (connectors.contract.reference_for)."""
+        return self.purchase_order_id
+
+    @property
+    def ack_deadline(self):
+        """Walmart expects an acknowledgement within 4 hours of the order (walmart-api.md)."""
+        from datetime import timedelta
+        return self.order_date + timedelta(hours=4) if self.order_date else None
 
 
 class OrderLine(models.Model):

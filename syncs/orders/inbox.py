@@ -20,6 +20,7 @@ from syncs.locking import claim
 from syncs.models import InboxEvent, Integration
 from syncs.orders.normalise import store
 from syncs.orders.parse import OrderShapeError
+from syncs.orders.review import hold
 
 logger = logging.getLogger(__name__)
 
@@ -40,12 +41,18 @@ def _due(account, retry_now=False):
     return InboxEvent.objects.filter(account=account, kind="order").filter(pending | stale).order_by("id")
 
 
-def _store_everywhere(integrations, order):
+HOLD_EVENTS = {"INTENT_TO_CANCEL"}
+
+
+def _store_everywhere(integrations, order, row):
     for integration in integrations:
         try:
-            store(integration, order)
+            stored, _ = store(integration, order)
         except IntegrityError:
-            store(integration, order)  # another worker created it a moment ago: now it is an update
+            stored, _ = store(integration, order)  # another worker created it a moment ago: now it is an update
+        if HOLD_EVENTS & {row.event_type, row.sub_event_type}:
+            hold(integration, stored.purchase_order_id,
+                 f"The buyer asked Walmart to cancel ({row.sub_event_type or row.event_type} at {row.event_time or row.received_at}).")
 
 
 def _finish(row, status, error=""):
@@ -76,7 +83,7 @@ def process_account(account, *, limit=500, retry_now=False):
                 _finish(row, InboxEvent.Status.FAILED, f"Walmart does not know purchase order {row.purchase_order_id}")
                 counts["failed"] += 1
                 continue
-            _store_everywhere(integrations, order)
+            _store_everywhere(integrations, order, row)
         except (RecoverableError, AmbiguousOutcome, ConfigError) as exc:
             # Walmart down, throttled or our credentials broken: nothing is lost, the row waits.
             _back_off(row, exc)

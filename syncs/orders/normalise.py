@@ -8,7 +8,7 @@ A fixed number of queries per order, whatever its line count.
 from django.db import transaction
 
 from audit import log as audit_log
-from syncs.models import MarketplaceOrder, OrderCharge, OrderLine
+from syncs.models import MarketplaceOrder, OrderCharge, OrderLine, StockReservation
 from syncs.orders.parse import parse_order
 
 LINE_FIELDS = ["sku", "product_name", "condition", "quantity", "unit_of_measure", "status", "statuses", "status_date",
@@ -38,6 +38,8 @@ def store(integration, data):
                 and order.status in CANCELLABLE:
             order.status = MarketplaceOrder.Status.CANCELLED
             order.save(update_fields=["status", "updated_at"])
+            StockReservation.objects.filter(order=order, released_at__isnull=True).update(
+                released_at=order.updated_at, release_reason="cancelled")
             changes.append("every line cancelled on Walmart")
     if changes:
         audit_log.record("order.updated", obj=order, object_type="order", object_id=order.purchase_order_id,
