@@ -160,8 +160,12 @@ def _shortages(built, stock, reserved):
     for (item, warehouse), quantity in wanted.items():
         available = stock.get((item, warehouse), Decimal("0")) - reserved.get((item, warehouse), Decimal("0"))
         if available < quantity:
-            short.append(f"{item} at {warehouse}: {quantity} needed, {max(available, 0)} available")
+            short.append(f"{item} at {warehouse}: {_number(quantity)} needed, {_number(max(available, 0))} available")
     return short
+
+
+def _number(value):
+    return format(Decimal(value).normalize(), "f")
 
 
 def _out_of_stock(integration, order, short, counts, user):
