@@ -1,16 +1,27 @@
-"""Exact Online adapter: our dataclasses <-> Exact's sales orders and invoices (flows add post_order etc.)."""
+"""Exact Online adapter: Walmart orders in as sales orders and/or sales invoices, stock levels out of
+ItemWarehouses, mapping look-ups (reference/erp-apis.md §E; connectors/exact_online/SETUP.md)."""
 
-from connectors.contract import ErpAdapter, ErpDocument, PingResult
+from decimal import Decimal
+
+from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
 from connectors.errors import ConsentLost, PermanentError
+from connectors.exact_online import orders
 from connectors.exact_online.client import DOCUMENTS, ExactClient
+
+# What a code resolves through: kind -> (client read, label for messages, field that says "blocked").
+RESOLVE = {"customer": ("accounts", "customer account", "Blocked"), "item": ("items", "item", None),
+           "gl_account": ("gl_accounts", "G/L account", "IsBlocked"), "warehouse": ("warehouses", "warehouse", None)}
 
 
 class Adapter(ErpAdapter):
-    capabilities = frozenset()
+    capabilities = frozenset({"orders_in"})
 
     def __init__(self, connection):
         super().__init__(connection)
         self.client = ExactClient(connection)
+        # Code -> GUID per kind, for this adapter's life: Exact wants GUIDs in documents, mappings hold codes,
+        # and a batch of orders repeats the same customer, G/L accounts and warehouse.
+        self._ids = {kind: {} for kind in RESOLVE}
 
     def ping(self):
         """Token (refreshing if due) and current/Me: who consented, which division the connection posts into."""
@@ -27,32 +38,143 @@ class Adapter(ErpAdapter):
         return PingResult(ok=True, details=details,
                           summary=f"token works; connected as {me.full_name}, posting into division {division}")
 
-    def find_document(self, reference):
-        """The sales invoice or sales order whose YourRef is our reference, or None.
+    # --- orders_in ---------------------------------------------------------------------------
 
-        Invoices are looked up first: with `documents="both"` the invoice is the revenue document, and
-        a reference is never shared between an order and an invoice (the suffix differs per document).
-        More than one live document with our reference is a double post that staff must resolve.
-        """
-        for kind in ("sales_invoice", "sales_order"):
-            rows = self.client.find_by_your_ref(kind, reference)
-            if len(rows) > 1:
-                key = DOCUMENTS[kind][1]
+    def post_order(self, posting, existing=None):
+        """Create the configured documents (sales order, sales invoice or both), one create call each with
+        its lines embedded; with `existing` (find_document's half-done post) only the missing ones."""
+        kinds = orders.KINDS[self.config.documents]
+        parts = _parts(existing)
+        todo = [kind for kind in kinds if kind not in parts]
+        for kind, payload in self._payloads(posting, todo):
+            created = (self.client.create_sales_order if kind == "sales_order" else self.client.create_sales_invoice)(
+                payload)
+            parts[kind] = _part(kind, created)
+            amount = Decimal(str(created.get("AmountFC")))
+            if amount != posting.order_total:
+                # The document exists now: say which, so staff correct it in Exact rather than post again.
                 raise PermanentError(
-                    f"{self.connection.system_label}: {len(rows)} {kind.replace('_', ' ')}s carry YourRef {reference!r} "
-                    f"({', '.join(str(r.get(key)) for r in rows)}); resolve the duplicate in Exact Online"
-                )
-            if rows:
-                return _document(kind, reference, rows[0])
-        return None
+                    f"{self.connection.system_label}: {kind.replace('_', ' ')} {parts[kind]['number']} "
+                    f"(YourRef {payload['YourRef']}) was created with total {amount}, Walmart's order total is "
+                    f"{posting.order_total}; correct it in Exact Online")
+        return _combined(posting.reference, parts, kinds)
+
+    def preview_order(self, posting):
+        """The create calls post_order would make, exactly as sent. Reads resolve codes to GUIDs; nothing is written."""
+        kinds = orders.KINDS[self.config.documents]
+        return {"calls": [self.client.create_call(kind, payload) for kind, payload in self._payloads(posting, kinds)]}
+
+    def _payloads(self, posting, kinds):
+        """[(kind, payload)] for the given document kinds; one batched read per kind of code not yet resolved."""
+        if not kinds:
+            return []
+        if not posting.customer:
+            raise PermanentError(f"{self.connection.system_label}: no Exact customer mapped for this order")
+        lines = orders.document_lines(posting, self.config)
+        ids = {"customer": self._resolve("customer", [posting.customer]),
+               "item": self._resolve("item", [line.item for line in lines])}
+        if "sales_invoice" in kinds:
+            missing = orders.missing_gl(lines)
+            if missing:
+                raise PermanentError(f"{self.connection.system_label}: no G/L account for {', '.join(missing)}; "
+                                     "add a GL rule (sales invoice lines need one)")
+            ids["gl_account"] = self._resolve("gl_account", [line.gl.gl_account for line in lines])
+        warehouse = ""
+        if "sales_order" in kinds:
+            warehouse = self._warehouse(posting)
+            ids["warehouse"] = self._resolve("warehouse", [warehouse] if warehouse else [])
+        builders = {"sales_order": lambda: orders.sales_order(posting, lines, ids, self.config, warehouse),
+                    "sales_invoice": lambda: orders.sales_invoice(posting, lines, ids, self.config)}
+        return [(kind, builders[kind]()) for kind in kinds]
+
+    def _warehouse(self, posting):
+        """An Exact sales order has one warehouse (header WarehouseID): the lines' mapped warehouse."""
+        codes = sorted({line.warehouse for line in posting.lines if line.warehouse})
+        if len(codes) > 1:
+            raise PermanentError(f"{self.connection.system_label}: the order ships from several warehouses "
+                                 f"({', '.join(codes)}); an Exact sales order has one")
+        return codes[0] if codes else self.config.default_warehouse
+
+    def _resolve(self, kind, codes):
+        """{code: GUID} for `codes`, reading only the codes not seen before (one read for up to 25 codes)."""
+        cache = self._ids[kind]
+        read, label, blocked = RESOLVE[kind]
+        wanted = [code for code in dict.fromkeys(codes) if code and code not in cache]
+        if wanted:
+            for row in getattr(self.client, read)(wanted):
+                code = (row.get("Code") or "").strip()
+                if blocked and row.get(blocked):
+                    raise PermanentError(f"{self.connection.system_label}: {label} {code} is blocked in Exact Online")
+                cache[code] = row["ID"]
+        unknown = [code for code in dict.fromkeys(codes) if code not in cache]
+        if unknown:
+            raise PermanentError(f"{self.connection.system_label}: Exact Online has no {label} with code "
+                                 f"{', '.join(unknown)}")
+        return {code: cache[code] for code in codes}
+
+    def find_document(self, reference):
+        """What we posted for `reference`, by YourRef: one read per document type.
+
+        An order's documents carry `<reference>-SO` and `<reference>-INV` (orders.SUFFIXES): given the
+        order's reference, the answer is the invoice (else the sales order) with both in `data`, and
+        complete=False while a configured document is missing (documents="both", the invoice create lost).
+        A document whose YourRef is exactly `reference` (a per-document reference, a credit note) is
+        answered alone. More than one live document with one YourRef is a double post staff must resolve.
+        """
+        parts, direct = {}, None
+        for kind in ("sales_invoice", "sales_order"):
+            suffixed = orders.your_ref(reference, kind)
+            rows = self.client.find_by_your_ref(kind, reference, suffixed)
+            for your_ref in (reference, suffixed):
+                matching = [row for row in rows if row.get("YourRef") == your_ref]
+                if len(matching) > 1:
+                    key = DOCUMENTS[kind][1]
+                    raise PermanentError(
+                        f"{self.connection.system_label}: {len(matching)} {kind.replace('_', ' ')}s carry YourRef "
+                        f"{your_ref!r} ({', '.join(str(r.get(key)) for r in matching)}); resolve the duplicate in "
+                        "Exact Online")
+            exact = [row for row in rows if row.get("YourRef") == reference]
+            if exact and direct is None:
+                direct = _document(kind, reference, exact[0])
+            ours = [row for row in rows if row.get("YourRef") == suffixed]
+            if ours:
+                parts[kind] = _part(kind, ours[0])
+        if parts:
+            return _combined(reference, parts, orders.KINDS[self.config.documents])
+        return direct
+
+    # --- stock -------------------------------------------------------------------------------
+
+    def stock_levels(self, items, warehouse):
+        """Available stock per item at an Exact warehouse, from inventory/ItemWarehouses.
+
+        available = CurrentStock - PlannedStockOut: CurrentStock still includes what open sales orders
+        committed, PlannedStockOut is what they (and assembly orders) will take out. ReservedStock is not
+        subtracted again: it is stock received for back-to-back sales orders, already in PlannedStockOut.
+        An item with no ItemWarehouses row at the warehouse has none there.
+        """
+        warehouse = warehouse or self.config.default_warehouse
+        if not warehouse:
+            raise PermanentError(f"{self.connection.system_label}: no warehouse given and no default_warehouse set")
+        codes = list(dict.fromkeys(items))
+        if not codes:
+            return []
+        rows = {row.get("ItemCode"): row for row in self.client.item_warehouses(codes, warehouse=warehouse)}
+        levels = []
+        for code in codes:
+            row = rows.get(code) or {}
+            available = _decimal(row.get("CurrentStock")) - _decimal(row.get("PlannedStockOut"))
+            levels.append(StockLevel(item=code, warehouse=warehouse, available=available))
+        return levels
 
     def lookup(self, kind, codes):
         """Which codes Exact Online knows, for mapping verification (mappings/verify.py): one read per kind.
 
-        Returns {code: (exists, message)}; kinds Exact has no read for here (warehouse, supplier) answer
-        nothing, which leaves those rows unverified.
+        Returns {code: (exists, message)}; kinds Exact has no read for here (supplier) answer nothing,
+        which leaves those rows unverified.
         """
         reads = {"item": (self.client.items, "item", None),
+                 "warehouse": (self.client.warehouses, "warehouse", None),
                  "gl_account": (self.client.gl_accounts, "G/L account", "IsBlocked"),
                  "cost_center": (self.client.cost_centers, "cost center", None),
                  "customer": (self.client.accounts, "customer account", "Blocked")}
@@ -81,3 +203,33 @@ def _document(kind, reference, row):
     invoice_kind = "credit_note" if row.get("Type") == 8021 else "sales_invoice"
     return ErpDocument(reference=reference, number=str(row.get("InvoiceNumber") or row["InvoiceID"]), kind=invoice_kind,
                        data={"id": row["InvoiceID"], "type": row.get("Type"), "status": row.get("Status")})
+
+
+def _decimal(value):
+    return Decimal(str(value)) if value is not None else Decimal(0)
+
+
+def _part(kind, row):
+    """What we keep of one document of an order (ErpDocument.data[kind])."""
+    document = _document(kind, row.get("YourRef") or "", row)
+    return {"kind": document.kind, "id": document.data["id"], "number": document.number,
+            "your_ref": row.get("YourRef"), "status": row.get("Status"),
+            "amount": str(row["AmountFC"]) if row.get("AmountFC") is not None else None}
+
+
+def _parts(existing):
+    """The documents an earlier, half-done post created: {kind: part}."""
+    if existing is None:
+        return {}
+    parts = {kind: dict(existing.data[kind]) for kind in orders.SUFFIXES if isinstance(existing.data.get(kind), dict)}
+    if not parts and existing.kind in orders.SUFFIXES:  # a single-document answer (YourRef without suffix)
+        parts[existing.kind] = {"kind": existing.kind, "id": existing.data.get("id"), "number": existing.number,
+                                "your_ref": existing.reference, "status": existing.data.get("status")}
+    return parts
+
+
+def _combined(reference, parts, kinds):
+    """One ErpDocument for an order's documents: the invoice (the revenue document) first, else the order."""
+    primary = parts.get("sales_invoice") or parts["sales_order"]
+    return ErpDocument(reference=reference, number=primary["number"], kind=primary["kind"], data=dict(parts),
+                       complete=all(kind in parts for kind in kinds))

@@ -142,6 +142,10 @@ class ExactClient:
             rows += self.get_all(path, select=select, filter=any_of(column, chunk))
         return rows
 
+    def create_call(self, kind, payload):
+        """The create request for a document as it goes on the wire: {"method", "path", "body"} (for previews)."""
+        return {"method": "POST", "path": self._division(DOCUMENTS[kind][0]), "body": _jsonable(payload)}
+
     def _create(self, path, payload, what):
         response = http.send(
             self.connection, "POST", self._division(path), ok=(200, 201), json=_jsonable(payload), what=what,
@@ -199,6 +203,10 @@ class ExactClient:
                     "PlanningOut", "FreeStock", "ReservedStock"),
         )
 
+    def warehouses(self, codes):
+        """# Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=InventoryWarehouses (GET inventory/Warehouses)"""
+        return self._by_codes("inventory/Warehouses", "Code", codes, ("ID", "Code", "Description"))
+
     def gl_accounts(self, codes):
         """# Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=FinancialGLAccounts (GET financial/GLAccounts)"""
         return self._by_codes("financial/GLAccounts", "Code", codes,
@@ -243,13 +251,15 @@ class ExactClient:
                             filter=f"{key_field} eq guid{quote(key)}", what=f"read {kind}")
         return rows[0] if rows else None
 
-    def find_by_your_ref(self, kind, reference):
-        """Every sales order or invoice whose YourRef is `reference` (our deterministic reference).
+    def find_by_your_ref(self, kind, *references):
+        """Every sales order or invoice whose YourRef is one of `references` (our deterministic references),
+        in one read: `find_document` asks for the order's reference and its per-document form at once.
 
         # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=SalesOrderSalesOrders (GET with $filter=YourRef eq '..')
         """
         path, _, fields, _, _ = DOCUMENTS[kind]
-        return self.get_all(path, select=fields, filter=f"YourRef eq {quote(reference)}", what=f"find {kind} by YourRef")
+        where = any_of("YourRef", references) if len(references) > 1 else f"YourRef eq {quote(references[0])}"
+        return self.get_all(path, select=fields, filter=where, what=f"find {kind} by YourRef")
 
     def create_webhook_subscription(self, callback_url, topic):
         """# Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=WebhooksWebhookSubscriptions (POST webhooks/WebhookSubscriptions)"""

@@ -31,6 +31,14 @@ class ExactOnlineConfig(BaseConfig):
     default_warehouse: str = ""
     # Which documents orders_in creates: a sales order, a sales invoice (type 8020), or both.
     documents: Literal["sales_order", "sales_invoice", "both"] = "both"
+    # Item codes of the non-stock items Walmart's shipping charge and the sales tax Walmart collected
+    # (marketplace facilitator) are posted with; needed only for orders that carry such amounts.
+    # Charges other than PRODUCT, SHIPPING and tax (gift wrap...) go on the shipping item too.
+    shipping_item: str = ""
+    tax_item: str = ""
+    # VAT code sent on every line. Walmart already computed and collected the tax (it is its own line),
+    # so this should be a 0 % code; empty = Exact's default per item, which may add tax on top.
+    vat_code: str = ""
     # Refresh this many seconds before the 600-s token expires. Exact refuses refreshes earlier than
     # 9.5 minutes into a token, so 30 s is the most we may take.
     token_refresh_margin: float = Field(default=30, ge=5, le=30)

@@ -17,6 +17,9 @@ CREATED = datetime(2024, 1, 2, 9, 0, tzinfo=dt_timezone.utc)
 SALES_JOURNALS = ("70",)
 # Exact's sync Timestamps are large row versions; clients start with "Timestamp gt 1".
 FIRST_TIMESTAMP = 100_000_001  # Exact's default sales journal code in a new administration
+# Non-stock service items a connector posts Walmart's shipping and marketplace-collected sales tax with
+# (code, description); real divisions name their own, the connection's config says which.
+SERVICE_ITEMS = (("SHIPPING", "Shipping charged to the customer"), ("SALESTAX", "Sales tax collected by Walmart"))
 # GL account Type per catalog role (Exact: 20 accounts receivable, 110 revenue, 120 other costs, 90 tax).
 GL_TYPES = {"receivable": 20, "tax_payable": 90, "fees": 120}
 
@@ -46,7 +49,11 @@ def items():
         "IsStockItem": True, "StandardSalesPrice": i.price, "CostPriceStandard": i.cost, "Unit": "pc",
         "Barcode": i.gtin, "ItemGroupCode": i.category.upper().replace(" ", "")[:10], "Created": CREATED,
         "Modified": CREATED,
-    } for i in catalog.items())
+    } for i in catalog.items()) + tuple({
+        "ID": guid("item", code), "Code": code, "Description": description, "IsSalesItem": True,
+        "IsStockItem": False, "StandardSalesPrice": Decimal(0), "CostPriceStandard": Decimal(0), "Unit": "pc",
+        "Barcode": None, "ItemGroupCode": "SERVICE", "Created": CREATED, "Modified": CREATED,
+    } for code, description in SERVICE_ITEMS)
 
 
 def item_by_id():

@@ -43,7 +43,7 @@ def provision_connection(name=DEMO_NAME, site_url=None, *, connect=True, **overr
     webhook_secret = overrides.pop("webhook_secret", None) or f"sandbox-webhook-secret-for-{name}"
     redirect_uri = site + reverse("connectors:callback")
     config = {"base_url": provision.sandbox_base(SYSTEM, site), "client_id": client_id, "redirect_uri": redirect_uri,
-              "default_warehouse": "DAL"}
+              "default_warehouse": "DAL", "shipping_item": "SHIPPING", "tax_item": "SALESTAX"}
     config.update({k: overrides.pop(k) for k in list(overrides) if k in ExactOnlineConfig.model_fields})
     account_settings = {"division": DEFAULT_DIVISION, "full_name": "Demo Accountant",
                         "redirect_uris": [redirect_uri], "default_warehouse": "DAL", **overrides}

@@ -52,6 +52,12 @@ def items(request, account, division):
 
 
 @exact_api
+def warehouses(request, account, division):
+    rows = [{**w, "Main": n == 0, "Created": data.CREATED} for n, w in enumerate(data.warehouses())]
+    return _collection(request, rows, key="ID", type_name="Exact.Web.Api.Models.Inventory.Warehouse")
+
+
+@exact_api
 def gl_accounts(request, account, division):
     return _collection(request, list(data.gl_accounts()), key="ID", type_name="Exact.Web.Api.Models.GLAccount")
 

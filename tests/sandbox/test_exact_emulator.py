@@ -159,3 +159,33 @@ def test_seeding_inside_a_transaction_consents_in_process(db):
     seed_demo()
     seed_demo()
     assert credentials.find_account("exact_online", conn.typed_config.client_id) is not None
+
+
+def test_warehouses_and_service_items(app):
+    conn, account, api = app
+    access = oauth.issue_tokens(account)["access_token"]
+    found = get(api, f"v1/{DEFAULT_DIVISION}/inventory/Warehouses", access,
+                **{"$select": "ID,Code", "$filter": "Code eq 'DAL' or Code eq 'RNO'"})
+    assert sorted(w["Code"] for w in found.json()["d"]["results"]) == ["DAL", "RNO"]
+    assert found.json()["d"]["results"][0]["ID"] in data.warehouse_by_id()
+    service = get(api, f"v1/{DEFAULT_DIVISION}/logistics/Items", access,
+                  **{"$select": "Code,IsStockItem", "$filter": "Code eq 'SHIPPING' or Code eq 'SALESTAX'"})
+    assert {(i["Code"], i["IsStockItem"]) for i in service.json()["d"]["results"]} == {
+        ("SHIPPING", False), ("SALESTAX", False)}
+
+
+@pytest.mark.parametrize("entity, line, message", [
+    ("salesorder/SalesOrders", {"CostCenter": "NOPE"}, "Line 1: Cost center: Invalid reference 'NOPE'"),
+    ("salesinvoice/SalesInvoices", {"GLAccount": data.guid("glaccount", "9999")},
+     "Line 1: G/L account: Invalid reference"),
+])
+def test_document_lines_are_validated(app, entity, line, message):
+    conn, account, api = app
+    access = oauth.issue_tokens(account)["access_token"]
+    body = {"OrderedBy": data.accounts()[0]["ID"], "YourRef": "PO-9-X", "Type": 8020, "Journal": "70",
+            ("SalesOrderLines" if "Order" in entity else "SalesInvoiceLines"): [
+                {"Item": data.items()[0]["ID"], "Quantity": 1, **line}]}
+    answer = requests.post(f"{api}/v1/{DEFAULT_DIVISION}/{entity}", json=body, timeout=10,
+                           headers={"Authorization": f"Bearer {access}"})
+    assert answer.status_code == 400 and answer.json()["error"]["message"]["value"].startswith(message)
+    assert Document.objects.count() == 0
