@@ -57,16 +57,25 @@ class FsmClient:
                              json=body, what="create GL interface row")
         return response.json().get("_fields", {})
 
+    def batch_request(self, records):
+        """(path, body) of a batch create: what create_batch sends and preview_order shows."""
+        body = {"_records": [{"_fields": {k: fsm_value(v) for k, v in r.items()}} for r in records]}
+        return self._url(f"classes/{INTERFACE}/actions/CreateUnreleased/batch"), body
+
     def create_batch(self, records):
         """Create several rows in one call; one RecordResult per record, in order.
 
         # Reference: erp-apis.md B.4 — POST .../actions/CreateUnreleased/batch {"_records": [{"_fields": {...}}]}
         """
-        body = {"_records": [{"_fields": {k: fsm_value(v) for k, v in r.items()}} for r in records]}
-        response = http.send(self.connection, "POST", self._url(f"classes/{INTERFACE}/actions/CreateUnreleased/batch"),
-                             json=body, what="create GL interface rows")
+        path, body = self.batch_request(records)
+        response = http.send(self.connection, "POST", path, json=body, what="create GL interface rows")
         return [RecordResult(ok=r.get("_status") == "created", fields=r.get("_fields") or {}, message=r.get("message", ""))
                 for r in response.json().get("_records", [])]
+
+    def release_request(self, run_group):
+        """(path, body) of Interface Transactions for a run group."""
+        body = {"FinanceEnterpriseGroup": self.config.finance_enterprise_group, "RunGroup": run_group}
+        return self._url(f"classes/{INTERFACE}/actions/{self.config.release_action}"), body
 
     def release(self, run_group):
         """Run Interface Transactions for a run group: valid, balanced rows become a released journal.
@@ -75,9 +84,8 @@ class FsmClient:
         are read back with `interface_rows(run_group)`.
         # Reference: docs.infor.com/ifsm/2023.x/.../ifsmledgerug/cmo1450797911946.html (Interface Transactions)
         """
-        body = {"FinanceEnterpriseGroup": self.config.finance_enterprise_group, "RunGroup": run_group}
-        response = http.send(self.connection, "POST", self._url(f"classes/{INTERFACE}/actions/{self.config.release_action}"),
-                             json=body, what=f"release run group {run_group}")
+        path, body = self.release_request(run_group)
+        response = http.send(self.connection, "POST", path, json=body, what=f"release run group {run_group}")
         data = response.json()
         return ReleaseResult(run_group=run_group, processed=int(data.get("RecordsProcessed", 0)),
                              in_error=int(data.get("RecordsInError", 0)), journals=list(data.get("JournalEntries", [])))
@@ -100,24 +108,57 @@ class FsmClient:
             params = {**filters, "_limit": self.config.page_size, "_next": cursor}
 
     def interface_rows(self, run_group=None, **filters):
-        """Interface rows (with their status and error message) of a run group or matching filters."""
+        """Interface rows (with their status and error message) of a run group or matching filters.
+
+        # Reference: Landmark REST list convention — GET classes/GLTransactionInterface/lists/_generic, UNCONFIRMED
+        """
         filters = {"FinanceEnterpriseGroup": self.config.finance_enterprise_group, **filters}
         if run_group:
             filters["RunGroup"] = run_group
         return list(self.list(INTERFACE, filters, what="read GL interface rows"))
 
     def journal_lines(self, reference):
-        """Released journal lines that carry our reference."""
+        """Released journal lines that carry our reference.
+
+        # Reference: Landmark REST list convention — GET classes/GLTransactionDetail/lists/_generic, UNCONFIRMED
+        """
         filters = {"FinanceEnterpriseGroup": self.config.finance_enterprise_group, self.config.reference_field: reference}
         return list(self.list("GLTransactionDetail", filters, what="read journal lines"))
 
     def accounting_entity(self):
+        """The configured accounting entity of the finance enterprise group, or None.
+
+        # Reference: Landmark REST list convention — GET classes/AccountingEntity/lists/_generic, UNCONFIRMED
+        """
         rows = self.list("AccountingEntity", {"FinanceEnterpriseGroup": self.config.finance_enterprise_group,
                                               "AccountingEntity": self.config.accounting_entity},
                          what="read accounting entity")
         return next(iter(rows), None)
 
     def customer(self, customer):
+        """A customer of the finance enterprise group, or None.
+
+        # Reference: Landmark REST list convention — GET classes/Customer/lists/_generic, UNCONFIRMED
+        """
         rows = self.list("Customer", {"FinanceEnterpriseGroup": self.config.finance_enterprise_group,
                                       "Customer": customer}, what="read customer")
+        return next(iter(rows), None)
+
+    def account(self, code):
+        """The chart-of-accounts entry of an account code, or None.
+
+        # Reference: Landmark REST list convention — GET classes/Account/lists/_generic, UNCONFIRMED
+        """
+        rows = self.list("Account", {"FinanceEnterpriseGroup": self.config.finance_enterprise_group, "Account": code},
+                         what="read account")
+        return next(iter(rows), None)
+
+    def accounting_unit(self, unit):
+        """An accounting unit of the configured accounting entity, or None.
+
+        # Reference: Landmark REST list convention — GET classes/AccountingUnit/lists/_generic, UNCONFIRMED
+        """
+        rows = self.list("AccountingUnit", {"FinanceEnterpriseGroup": self.config.finance_enterprise_group,
+                                            "AccountingEntity": self.config.accounting_entity,
+                                            "AccountingUnit": unit}, what="read accounting unit")
         return next(iter(rows), None)

@@ -10,8 +10,9 @@ change, not a code change.
 """
 
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from connectors.auth import PasswordGrant
 from connectors.config import BaseConfig, SecretField, SystemSpec
@@ -24,9 +25,20 @@ class CloudSuiteConfig(BaseConfig):
     fsm_path: str = "FSM/fsm/api"
     finance_enterprise_group: str = Field(min_length=1)
     accounting_entity: str = Field(min_length=1)
-    # Run groups name the interface batches we load: prefix + our reference (or the day, when summarising).
-    run_group_prefix: str = Field(default="WMT", max_length=10)
-    posting_mode: Literal["per_order", "daily_summary"] = "per_order"
+    # Run groups name the interface batches we load: prefix + our reference (SETUP.md "Posting orders").
+    run_group_prefix: str = Field(default="WMT", max_length=10, pattern=r"^[A-Za-z0-9_]*$")
+    # One balanced journal per order. A daily summary cannot keep the per-order exactly-once contract
+    # (one order's bad row would hold the whole day; see SETUP.md), so it is not offered.
+    posting_mode: Literal["per_order"] = "per_order"
+    # The debit of each order (the Walmart order total) goes to this receivable account. FSM keeps a
+    # customer's receivable account in AR, which the GL interface does not apply, so it is set here.
+    receivable_account: str = ""
+    # Accounting unit of the receivable row; blank = default_accounting_unit.
+    receivable_accounting_unit: str = ""
+    # Used only where a GL rule leaves the accounting unit blank.
+    default_accounting_unit: str = ""
+    # Walmart's order date (UTC) becomes the posting date in this time zone (the ledger's calendar).
+    posting_timezone: str = "UTC"
     # UNCONFIRMED: the action that runs Interface Transactions ("release") for a run group.
     release_action: str = "InterfaceTransactions"
     # UNCONFIRMED: the interface field that carries our reference (find_document searches it).
@@ -36,6 +48,15 @@ class CloudSuiteConfig(BaseConfig):
     ledger_event: str = Field(default="JE", max_length=4)
     page_size: int = Field(default=200, ge=1, le=5000)
     token_refresh_margin: float = Field(default=300, ge=0, le=3600)
+
+    @field_validator("posting_timezone")
+    @classmethod
+    def _known_zone(cls, value):
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value} is not a known time zone (e.g. UTC, America/Chicago)") from None
+        return value
 
     def api_base(self):
         return self.ionapi.api_base()

@@ -15,7 +15,7 @@ class ReadOnly(admin.ModelAdmin):
 
 @admin.register(InterfaceRow)
 class InterfaceRowAdmin(ReadOnly):
-    list_display = ["run_group", "sequence", "account_code", "amount", "posting_date", "reference", "status",
+    list_display = ["run_group", "sequence", "account_code", "accounting_unit", "amount", "posting_date", "reference", "status",
                     "error_message", "journal", "tenant"]
     list_filter = ["status", "tenant"]
     search_fields = ["run_group", "reference", "description"]

@@ -1,9 +1,10 @@
 """The GL interface rules of the FSM emulator: loading rows and running Interface Transactions.
 
-Loading (CreateUnreleased) checks only structure: required fields, formats, the unique row key.
-Business rules apply when a run group is interfaced, as in FSM: the accounting entity and account
-must exist, the posting date must fall in an open period (current year +/- 1 on the sandbox clock,
-or the app's `open_years` setting), and the run group's rows must balance to the cent. Rows with
+Loading (CreateUnreleased) checks only structure: required fields, formats, lengths (RunGroup 30),
+the unique row key. Business rules apply when a run group is interfaced, as in FSM: the accounting
+entity, accounting unit (when given) and account must exist, the posting date must fall in a defined
+period (current year +/- 1 on the sandbox clock, or the app's `open_years` setting) that is not closed
+(the app's `closed_periods`, "YYYYMM"), and the run group's rows must balance to the cent. Rows with
 their own error stay in error; if any row of the group is in error nothing is released (a partial
 journal would be out of balance); an unbalanced group puts every row in error.
 """
@@ -20,6 +21,7 @@ from sandbox.infor_cloudsuite.models import InterfaceRow, Journal
 
 REQUIRED = ("FinanceEnterpriseGroup", "RunGroup", "SequenceNumber", "AccountingEntity", "AccountCode",
             "PostingDate", "TransactionAmount")
+RUN_GROUP_MAX = 30
 PREFIX = "GLTransactionInterface."  # FSM's qualified names for the key fields (sample record)
 
 
@@ -29,6 +31,11 @@ class RowError(Exception):
 
 def accounts():
     return {code for code, _ in catalog.GL_ACCOUNTS.values()}
+
+
+def accounting_units():
+    """The demo entity's accounting units: the catalog's cost centres (the demo GL rules use them)."""
+    return dict(catalog.COST_CENTERS)
 
 
 def _date(fields, name, required=True):
@@ -63,6 +70,8 @@ def create(tenant, raw):
     key = {"tenant": tenant, "finance_enterprise_group": str(fields["FinanceEnterpriseGroup"]),
            "run_group": str(fields["RunGroup"]), "sequence": sequence}
     posting_date, transaction_date = _date(fields, "PostingDate"), _date(fields, "TransactionDate", required=False)
+    if len(str(fields["RunGroup"])) > RUN_GROUP_MAX:
+        raise RowError(f"RunGroup is longer than {RUN_GROUP_MAX} characters")
     for name in ("Description", "Reference"):
         if len(str(fields.get(name, "") or "")) > 60:
             raise RowError(f"{name} is longer than 60 characters")
@@ -73,6 +82,7 @@ def create(tenant, raw):
         return InterfaceRow.objects.create(
             **key, accounting_entity=str(fields["AccountingEntity"]), account_code=str(fields["AccountCode"]),
             to_accounting_entity=str(fields.get("ToAccountingEntity", "") or ""),
+            accounting_unit=str(fields.get("AccountingUnit", "") or ""),
             dimensions={k: str(v) for k, v in fields.items() if re.fullmatch(r"FinanceDimension\d+", k)},
             ledger_event=str(fields.get("GeneralLedgerEvent", "") or ""), system=str(fields.get("System", "") or ""),
             posting_date=posting_date, transaction_date=transaction_date, amount=amount,
@@ -89,26 +99,35 @@ def open_years(settings):
     return {year - 1, year, year + 1}
 
 
-def _row_error(row, years):
+def closed_periods(settings):
+    return {str(p) for p in settings.get("closed_periods") or ()}
+
+
+def _row_error(row, years, closed):
     if row.accounting_entity != catalog.ACCOUNTING_ENTITY:
         return f"Accounting entity {row.accounting_entity} does not exist"
+    if row.accounting_unit and row.accounting_unit not in accounting_units():
+        return f"Accounting unit {row.accounting_unit} does not exist in accounting entity {row.accounting_entity}"
     if row.account_code not in accounts():
         return f"Account {row.account_code} does not exist"
     if int(row.posting_date[:4]) not in years:
         return f"No period found for Posting Date {row.posting_date}"
+    if row.posting_date[:6] in closed:
+        return (f"Period {row.posting_date[:4]}/{row.posting_date[4:6]} is closed for accounting entity "
+                f"{row.accounting_entity}; Posting Date {row.posting_date} cannot be used")
     return ""
 
 
 def release(tenant, feg, run_group, settings):
     """Interface Transactions for one run group -> (processed, in_error, [journal numbers])."""
-    years = open_years(settings)
+    years, closed = open_years(settings), closed_periods(settings)
     with transaction.atomic():
         rows = list(InterfaceRow.objects.select_for_update().filter(
             tenant=tenant, finance_enterprise_group=feg, run_group=run_group,
         ).exclude(status=InterfaceRow.Status.RELEASED).order_by("sequence"))
         if not rows:
             return 0, 0, []
-        errors = {row.pk: _row_error(row, years) for row in rows}
+        errors = {row.pk: _row_error(row, years, closed) for row in rows}
         if any(errors.values()):
             for row in rows:
                 row.status = InterfaceRow.Status.ERROR if errors[row.pk] else InterfaceRow.Status.UNRELEASED

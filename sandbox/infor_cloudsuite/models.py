@@ -34,6 +34,7 @@ class InterfaceRow(models.Model):
     sequence = models.IntegerField()
     accounting_entity = models.CharField(max_length=10)
     to_accounting_entity = models.CharField(max_length=10, blank=True)
+    accounting_unit = models.CharField(max_length=15, blank=True)
     account_code = models.CharField(max_length=20)
     dimensions = models.JSONField(default=dict, blank=True, help_text="FinanceDimension1..n")
     ledger_event = models.CharField(max_length=4, blank=True)

@@ -10,13 +10,17 @@ from sandbox.infor_cloudsuite.views import SYSTEM
 
 DEMO_NAME = "demo-cloudsuite"
 # Overrides that configure the emulated tenant/app rather than the connection.
-ACCOUNT_SETTINGS = ("token_lifetime", "issue_refresh_tokens", "refresh_token_lifetime", "login_quota", "open_years")
+ACCOUNT_SETTINGS = ("token_lifetime", "issue_refresh_tokens", "refresh_token_lifetime", "login_quota", "open_years",
+                    "closed_periods")
 
 
 def provision_connection(name=DEMO_NAME, site_url=None, **overrides):
     settings = {k: overrides.pop(k) for k in ACCOUNT_SETTINGS if k in overrides}
     config = {"finance_enterprise_group": catalog.FINANCE_ENTERPRISE_GROUP,
-              "accounting_entity": catalog.ACCOUNTING_ENTITY, **overrides}
+              "accounting_entity": catalog.ACCOUNTING_ENTITY,
+              # Order debits go to the demo receivable account; the demo GL rules name their units.
+              "receivable_account": catalog.GL_ACCOUNTS["receivable"][0], "receivable_accounting_unit": "ECOM",
+              **overrides}
     return ion.provision(SYSTEM, name, site_url, config=config, account_settings=settings)
 
 

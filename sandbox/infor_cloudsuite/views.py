@@ -33,7 +33,8 @@ def row_fields(row):
     return {
         "FinanceEnterpriseGroup": row.finance_enterprise_group, "RunGroup": row.run_group,
         "SequenceNumber": row.sequence, "AccountingEntity": row.accounting_entity,
-        "ToAccountingEntity": row.to_accounting_entity, "AccountCode": row.account_code, **row.dimensions,
+        "ToAccountingEntity": row.to_accounting_entity, "AccountingUnit": row.accounting_unit,
+        "AccountCode": row.account_code, **row.dimensions,
         "GeneralLedgerEvent": row.ledger_event, "System": row.system, "PostingDate": row.posting_date,
         "TransactionDate": row.transaction_date, "TransactionAmount": format(row.amount, "f"),
         "Description": row.description, "Reference": row.reference, "Status": row.status,
@@ -113,6 +114,9 @@ def _records(cls, tenant):
     if cls == "Account":
         return _static([{"FinanceEnterpriseGroup": feg, "Account": code, "Description": name}
                         for code, name in sorted(catalog.GL_ACCOUNTS.values())])
+    if cls == "AccountingUnit":
+        return _static([{"FinanceEnterpriseGroup": feg, "AccountingEntity": catalog.ACCOUNTING_ENTITY,
+                         "AccountingUnit": unit, "Description": name} for unit, name in sorted(gl.accounting_units().items())])
     if cls == "Customer":
         return _static([{"FinanceEnterpriseGroup": feg, "Customer": catalog.CUSTOMER_NO, "Name": catalog.CUSTOMER_NAME,
                          "CustomerGroup": "MKTPL", "Currency": "USD", "Active": True}])

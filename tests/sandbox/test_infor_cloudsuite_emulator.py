@@ -103,3 +103,31 @@ def test_the_admin_shows_rows_and_their_errors(fsm, admin_client):
     load_and_release(fsm, "G-ADMIN", posting_date="20991231")
     page = admin_client.get("/admin/sandbox_infor_cloudsuite/interfacerow/", {"q": "G-ADMIN"})
     assert page.status_code == 200 and "No period found for Posting Date 20991231" in page.content.decode()
+
+
+def test_closed_periods_hold_the_run_group_with_fsms_text(client, db):
+    fsm = Fsm(client, provision_connection("emu", SITE, open_years=[2026], closed_periods=["202603"]))
+    assert load_and_release(fsm, "G1", posting_date="20260315")["RecordsInError"] == 2
+    rows = fsm.get("GLTransactionInterface/lists/_generic", RunGroup="G1").json()["_records"]
+    assert {r["_fields"]["ErrorMessage"] for r in rows} == {
+        "Period 2026/03 is closed for accounting entity 1000; Posting Date 20260315 cannot be used"}
+    assert load_and_release(fsm, "G2", posting_date="20260415")["JournalEntries"] == [1]
+
+
+def test_accounting_units_are_stored_listed_and_checked(fsm):
+    good = {**row("G1", 1, "1300", "5.00"), "AccountingUnit": "ECOM"}
+    bad = {**row("G1", 2, "8000", "-5.00"), "AccountingUnit": "NOPE"}
+    fsm.post("GLTransactionInterface/actions/CreateUnreleased/batch", {"_records": [{"_fields": good}, {"_fields": bad}]})
+    fsm.post("GLTransactionInterface/actions/InterfaceTransactions", {"FinanceEnterpriseGroup": "1", "RunGroup": "G1"})
+    rows = {r["_fields"]["AccountingUnit"]: r["_fields"]
+            for r in fsm.get("GLTransactionInterface/lists/_generic", RunGroup="G1").json()["_records"]}
+    assert rows["ECOM"]["Status"] == "Unreleased"
+    assert rows["NOPE"]["ErrorMessage"] == "Accounting unit NOPE does not exist in accounting entity 1000"
+    units = fsm.get("AccountingUnit/lists/_generic", AccountingEntity="1000").json()["_records"]
+    assert [u["_fields"]["AccountingUnit"] for u in units] == ["ECOM", "MKTPL", "WFS"]
+
+
+def test_run_groups_longer_than_30_characters_are_refused(fsm):
+    refused = fsm.post("GLTransactionInterface/actions/CreateUnreleased", row("G" * 31, 1, "1300", "1.00"))
+    assert refused.status_code == 400 and "RunGroup is longer than 30 characters" in refused.json()["error"]["message"]
+    assert fsm.post("GLTransactionInterface/actions/CreateUnreleased", row("G" * 30, 1, "1300", "1.00")).status_code == 200
