@@ -222,14 +222,14 @@ class PeopleSoftClient:
 
     # --- purchase orders ------------------------------------------------------------------------
 
-    def open_po_lines(self, item, vendor, date_from=None):
-        """Open PO schedules of `item` from `vendor` (in the configured business unit, if any).
+    def open_po_lines(self, item, vendor, date_from=None, business_unit=""):
+        """Open PO schedules of `item` from `vendor` in `business_unit` (else the configured one, else any).
 
         # Reference: erp-apis.md §D.3 (PO_HDR/PO_LINE/PO_LINE_SHIP through a QAS query)
         """
         q = self.config.po_query
         prompts = {
-            q.business_unit_prompt: self.config.business_unit or "%",
+            q.business_unit_prompt: business_unit or self.config.business_unit or "%",
             q.item_prompt: item,
             q.vendor_prompt: vendor,
             q.date_from_prompt: (date_from or EARLIEST).isoformat(),
@@ -239,12 +239,10 @@ class PeopleSoftClient:
         # The criteria are LIKE (so '%' can mean "any"); '_' in an item id would match any character.
         return [line for line in lines if line.item == item and line.vendor_id == vendor and line.open_qty > 0]
 
-    def create_po_receipt(self, receipt):
-        """Load a receipt against PO schedules (TRANSACTION_CODE 0104: load PO schedule).
+    def receipt_request(self, receipt):
+        """The exact request create_po_receipt sends for `receipt`: (operation path, JSON body).
 
-        # Reference: eSettlements 9.2 "Formatting Incoming Receipt Files", message PURCHASE_ORDER_RECEIPT,
-        # records BCT_C_PO_RC_EVW / BCT_D_PO_RC_EVW (erp-samples/peoplesoft/po_receipt_message_required_fields.json),
-        # POST .../RESTListeningConnector/<node>/<receipt_operation>
+        Kept apart from the send so that a dry run shows byte for byte what a post would load.
         """
         if not receipt.lines:
             raise PermanentError(f"PeopleSoft receipt {receipt.reference} has no lines")
@@ -264,10 +262,19 @@ class PeopleSoftClient:
             "RECEIVER_ID": "NEXT", "RECV_LN_NBR": number, "QTY": str(line.qty), "SCHED_NBR": line.po_line.sched_nbr,
             "BUSINESS_UNIT_PO": line.po_line.business_unit, "PO_ID": line.po_line.po_id, "LINE_NBR": line.po_line.line_nbr,
         } for number, line in enumerate(receipt.lines, start=1)]
-        response = self._send(
-            "POST", self.config.receipt_operation, ok=(200, 201), bucket="receipts", what="create PO receipt",
-            json={"BCT_C_PO_RC_EVW": {**header, "BCT_D_PO_RC_EVW": details}},
-        )
+        return self.config.receipt_operation, {"BCT_C_PO_RC_EVW": {**header, "BCT_D_PO_RC_EVW": details}}
+
+    def create_po_receipt(self, receipt):
+        """Load a receipt against PO schedules (TRANSACTION_CODE 0104: load PO schedule).
+
+        # Reference: eSettlements 9.2 "Formatting Incoming Receipt Files", message PURCHASE_ORDER_RECEIPT,
+        # records BCT_C_PO_RC_EVW / BCT_D_PO_RC_EVW (erp-samples/peoplesoft/po_receipt_message_required_fields.json),
+        # POST .../RESTListeningConnector/<node>/<receipt_operation>
+        """
+        operation, body = self.receipt_request(receipt)
+        first = receipt.lines[0].po_line
+        details = body["BCT_C_PO_RC_EVW"]["BCT_D_PO_RC_EVW"]
+        response = self._send("POST", operation, ok=(200, 201), bucket="receipts", what="create PO receipt", json=body)
         try:
             data = response.json().get("data") or {}
         except (ValueError, AttributeError):
@@ -327,3 +334,23 @@ class PeopleSoftClient:
                 if wanted is None or balance.item in wanted:
                     balances.append(balance)
         return balances
+
+    # --- master data ----------------------------------------------------------------------------
+
+    def lookup_codes(self, query, codes):
+        """{code: label} for the `codes` a master-data query (config.LookupQuery) knows.
+
+        # Reference: erp-apis.md §D.3 (VENDOR / MASTER_ITEM_TBL / BUS_UNIT_TBL_IN through a QAS query)
+        """
+        wanted = set(codes)
+        # Few codes: one exact prompt each. Many: one unfiltered read (maxrows 0 = every row) is cheaper.
+        prompts = sorted(wanted) if len(wanted) <= PER_ITEM_LOOKUPS else ["%"]
+        found = {}
+        for prompt in prompts:
+            for row in self.execute_query(query.name, {query.prompt: prompt},
+                                          0 if prompt == "%" else self.config.page_size).rows:
+                code = row[query.code_column]
+                if code in wanted:  # LIKE: '_' in a code matches any character, so compare exactly
+                    found[code] = row.get(query.label_column) or ""
+        return found
+

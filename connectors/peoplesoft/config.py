@@ -55,6 +55,17 @@ class ReceiptQuery(_Part):
     reference_prompt: str = "REFERENCE"
 
 
+class LookupQuery(_Part):
+    """An optional master-data query for mapping verification: `code_column` LIKE its one prompt
+    ('%' = all), with a `label_column` shown to staff. An empty name = not set up (codes of that
+    kind stay unverified)."""
+
+    name: str = ""
+    prompt: str = ""
+    code_column: str = ""
+    label_column: str = ""
+
+
 class PeopleSoftConfig(BaseConfig):
     base_url: str = Field(description="The customer's own gateway, e.g. https://erp.example.com:8443")
     node: str = Field(description="Target node in the REST URL (often the default local node, e.g. PSFT_EP)")
@@ -76,10 +87,24 @@ class PeopleSoftConfig(BaseConfig):
     po_query: PoQuery = PoQuery()
     inventory_query: InventoryQuery = InventoryQuery()
     receipt_query: ReceiptQuery = ReceiptQuery()
+    # Mapping verification (lookup kinds supplier, item, warehouse): VENDOR, MASTER_ITEM_TBL, BUS_UNIT_TBL_IN.
+    supplier_query: LookupQuery = LookupQuery(name="ML_VENDORS", prompt="VENDOR_ID", code_column="VENDOR_ID",
+                                              label_column="NAME1")
+    item_query: LookupQuery = LookupQuery(name="ML_ITEMS", prompt="INV_ITEM_ID", code_column="INV_ITEM_ID",
+                                          label_column="DESCR")
+    warehouse_query: LookupQuery = LookupQuery(name="ML_INV_UNITS", prompt="BUSINESS_UNIT", code_column="BUSINESS_UNIT",
+                                               label_column="DESCR")
     receipt_operation: str = Field(
         default="PURCHASE_ORDER_RECEIPT.v1", description="REST service operation (name.version) that loads PO receipts"
     )
-    business_unit: str = Field(default="", description="Purchasing business unit to match POs in; empty = any")
+    business_unit: str = Field(
+        default="",
+        description="Purchasing business unit to match POs in when the supplier mapping names none; empty = any")
+    po_lookback_days: int = Field(
+        default=365, ge=0, le=3650,
+        description="Only POs dated at most this many days before the order can receive it "
+                    "(FROM_DATE prompt); 0 = any date",
+    )
     # Receipt header values our receipts carry (eSettlements "Formatting Incoming Receipt Files").
     transaction_source: str = Field(default="MLC", max_length=10, description="EIP_TRANS_SRC of our receipts")
     carrier_id: str = Field(default="WALMART", description="CARRIER_ID on receipts when the order names none")

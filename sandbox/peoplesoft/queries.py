@@ -14,7 +14,7 @@ from django.db.models import F
 from django.http import HttpResponse
 from django.views.decorators.http import require_http_methods
 
-from sandbox import shapes
+from sandbox import catalog, shapes
 from sandbox.peoplesoft.gateway import operation
 from sandbox.peoplesoft.models import ItemBalance, PoSchedule, ReceiptLine
 
@@ -30,14 +30,23 @@ def _number(value):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def _like_regex(pattern):
+    return "^" + "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern) + "$"
+
+
 def _like(queryset, field, pattern):
     """PS Query's LIKE criterion: % any run, _ any character; no wildcard = equality."""
     if pattern == "%":
         return queryset
     if "%" not in pattern and "_" not in pattern:
         return queryset.filter(**{field: pattern})
-    regex = "^" + "".join(".*" if c == "%" else "." if c == "_" else re.escape(c) for c in pattern) + "$"
-    return queryset.filter(**{f"{field}__regex": regex})
+    return queryset.filter(**{f"{field}__regex": _like_regex(pattern)})
+
+
+def _like_rows(rows, column, pattern):
+    """The same LIKE over master-data rows (dicts)."""
+    regex = re.compile(_like_regex(pattern))
+    return [row for row in rows if regex.match(row[column])]
 
 
 def _required(prompts, name, query):
@@ -99,7 +108,29 @@ def po_receipts(prompts):
     } for ln in lines.order_by("receipt__business_unit", "receipt__receiver_id", "recv_ln_nbr")]
 
 
-QUERIES = {"ML_OPEN_PO_LINES": open_po_lines, "ML_INV_BALANCES": inventory_balances, "ML_PO_RECEIPTS": po_receipts}
+# Master data is the demo catalog's, fixed like a customer's setup tables (the seed derives POs from it too).
+def vendors(prompts):
+    """VENDOR A: suppliers, A.VENDOR_ID LIKE the prompt."""
+    rows = [{"A.SETID": "SHARE", "A.VENDOR_ID": s.vendor_id, "A.NAME1": s.name, "A.VENDOR_STATUS": "A"}
+            for s in catalog.SUPPLIERS]
+    return _like_rows(rows, "A.VENDOR_ID", _required(prompts, "VENDOR_ID", "ML_VENDORS"))
+
+
+def items(prompts):
+    """MASTER_ITEM_TBL A: items, A.INV_ITEM_ID LIKE the prompt."""
+    rows = [{"A.SETID": "SHARE", "A.INV_ITEM_ID": it.item_code, "A.DESCR": it.name, "A.ITM_STATUS_CURRENT": "1"}
+            for it in catalog.items()]
+    return _like_rows(rows, "A.INV_ITEM_ID", _required(prompts, "INV_ITEM_ID", "ML_ITEMS"))
+
+
+def inventory_units(prompts):
+    """BUS_UNIT_TBL_IN A: inventory business units (one per ship node's warehouse), BUSINESS_UNIT LIKE the prompt."""
+    rows = [{"A.BUSINESS_UNIT": n.warehouse, "A.DESCR": n.name} for n in catalog.SHIP_NODES]
+    return _like_rows(rows, "A.BUSINESS_UNIT", _required(prompts, "BUSINESS_UNIT", "ML_INV_UNITS"))
+
+
+QUERIES = {"ML_OPEN_PO_LINES": open_po_lines, "ML_INV_BALANCES": inventory_balances, "ML_PO_RECEIPTS": po_receipts,
+           "ML_VENDORS": vendors, "ML_ITEMS": items, "ML_INV_UNITS": inventory_units}
 
 
 def _prompts(request):

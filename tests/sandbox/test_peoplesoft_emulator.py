@@ -151,3 +151,15 @@ def test_like_prompts_treat_underscore_as_one_character(conn):
 def test_only_json_output_is_served(conn):
     with pytest.raises(PermanentError, match="JSON/NONFILE"):
         http.send(conn, "GET", "ExecuteQuery.v1/PUBLIC/ML_INV_BALANCES/XMLP/NONFILE?maxrows=1")
+
+
+def test_a_receipt_raises_the_receiving_units_balance_creating_it_if_missing(conn):
+    line = open_lines(conn, catalog.items()[0])[0]
+    # Stock follows receipts into the schedule's inventory unit (BUSINESS_UNIT_IN), not the purchasing unit.
+    ItemBalance.objects.filter(business_unit=line.business_unit_in, inv_item_id=line.item).delete()
+    PeopleSoftClient(conn).create_po_receipt(PoReceipt("BAL-1", (ReceiptLine(line, Decimal("5")),)))
+    balance = ItemBalance.objects.get(business_unit=line.business_unit_in, inv_item_id=line.item)
+    assert (balance.qty_onhand, balance.qty_reserved) == (5, 0)
+    assert not ItemBalance.objects.filter(business_unit=line.business_unit).exists()
+    rows = PeopleSoftClient(conn).inventory_balances(line.business_unit_in, [line.item])
+    assert [(b.qty_onhand, b.qty_available) for b in rows] == [(5, 5)]
