@@ -6,15 +6,18 @@ Musts (connectors.contract): every customer order we create carries our referenc
 """
 
 import logging
+from decimal import Decimal
 
-from connectors.contract import ErpAdapter, ErpDocument, PingResult
-from connectors.infor_m3.client import M3Client, M3TransactionError
+from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
+from connectors.errors import AmbiguousOutcome, PermanentError, RecoverableError
+from connectors.infor_m3 import customers, orders
+from connectors.infor_m3.client import EXECUTE, M3Client, M3TransactionError
 
 logger = logging.getLogger(__name__)
 
 
 class Adapter(ErpAdapter):
-    capabilities = frozenset()
+    capabilities = frozenset({"orders_in"})
 
     def __init__(self, connection):
         super().__init__(connection)
@@ -38,7 +41,8 @@ class Adapter(ErpAdapter):
                           summary=f"token obtained; M3 user {details['user']} in company {cono} division {divi}")
 
     def find_document(self, reference):
-        """The confirmed customer order whose CUOR is `reference`, or None.
+        """The customer order whose CUOR is `reference`, or None; a batch order that never became one
+        is returned with complete=False (post_order(existing=...) then replaces it).
 
         Lookup: OIS100MI/SearchHead with SQRY `CUOR:<reference>` (M3's search over order heads; a
         key-less field like CUOR cannot be reached through LstHead, which lists by CUNO only). Search
@@ -46,9 +50,12 @@ class Adapter(ErpAdapter):
         UNCONFIRMED: that every tenant's search index covers CUOR (it is a standard OOHEAD field).
         When M3 refuses the search, the configured customer's orders are listed with LstHead (all of
         them: maxrecs 0) and compared instead: slower, but it does not depend on the search index.
-        Batch orders that were never confirmed are not found: they are not customer orders yet.
+        When no customer order matches, the configured customer's batch orders (LstBatchHead) are
+        checked: a batch head with our CUOR is a post that stopped before Confirm took effect (or that
+        M3 refused); GetOrderNo tells whether it was confirmed after all.
         """
         try:
+            # Reference: OIS100MI/SearchHead (SQRY)
             hits = self.client.execute("OIS100MI", "SearchHead", {"SQRY": f'CUOR:"{reference}"'}, maxrecs=20,
                                        returncols=["ORNO"])
         except M3TransactionError as exc:
@@ -56,21 +63,165 @@ class Adapter(ErpAdapter):
                 raise
             logger.info("%s: SearchHead refused (%s); listing %s's orders instead", self.connection.name, exc,
                         self.config.customer)
+            # Reference: OIS100MI/LstHead (CUNO)
             hits = [h for h in self.client.execute("OIS100MI", "LstHead", {"CUNO": self.config.customer}, maxrecs=0)
                     if h.get("CUOR") == reference]
         matches = []
         for orno in sorted({h.get("ORNO", "") for h in hits if h.get("ORNO")}):
-            head = self.client.call("OIS100MI", "GetHead", {"ORNO": orno}).record
+            head = self._head(orno)
             if head.get("CUOR") == reference:
                 matches.append(head)
-        if not matches:
-            return None
-        head = matches[0]
+        if matches:
+            return self._document(reference, matches[0], duplicates=[m["ORNO"] for m in matches[1:]])
+        return self._find_batch(reference)
+
+    def _head(self, orno):
+        # Reference: OIS100MI/GetHead (ORNO -> STAT, CUOR, CUNO, WHLO, ONET, TOPY)
+        return self.client.call("OIS100MI", "GetHead", {"ORNO": orno}).record
+
+    @staticmethod
+    def _document(reference, head, *, duplicates=(), batch_number=""):
         return ErpDocument(
             reference=reference, number=head["ORNO"], kind="customer_order",
             data={"status": head.get("STAT", ""), "customer": head.get("CUNO", ""), "warehouse": head.get("WHLO", ""),
-                  "duplicates": [m["ORNO"] for m in matches[1:]]},
+                  "net": head.get("ONET", ""), "total": head.get("TOPY", ""), "batch_number": batch_number,
+                  "duplicates": list(duplicates)},
         )
+
+    def _find_batch(self, reference):
+        if not self.config.customer:
+            return None
+        # Reference: OIS100MI/LstBatchHead (CUNO): batch orders (OXHEAD) not yet customer orders
+        heads = [h for h in self.client.execute("OIS100MI", "LstBatchHead", {"CUNO": self.config.customer}, maxrecs=0)
+                 if h.get("CUOR") == reference and h.get("ORNO")]
+        for batch in heads:
+            try:
+                # Reference: OIS100MI/GetOrderNo (batch ORNO -> customer order ORNO, once confirmed)
+                orno = self.client.call("OIS100MI", "GetOrderNo", {"ORNO": batch["ORNO"]}).record.get("ORNO", "")
+            except M3TransactionError:
+                continue
+            if orno:
+                return self._document(reference, self._head(orno), batch_number=batch["ORNO"])
+        if not heads:
+            return None
+        batch = heads[0]
+        return ErpDocument(reference=reference, number=batch["ORNO"], kind="customer_order", complete=False,
+                           data={"status": batch.get("STAT", ""), "customer": batch.get("CUNO", ""),
+                                 "batch_number": batch["ORNO"], "duplicates": [h["ORNO"] for h in heads[1:]]})
+
+    # --- orders_in ---------------------------------------------------------------------------
+
+    def post_order(self, posting, existing=None):
+        """The order as one M3 customer order: ONE bulk OIS100MI request (orders.transactions), no lookup.
+
+        M3 runs the request's transactions in order, each on its own: a refused line or charge stays
+        on the batch order as an error (OIS275 / LstErrMsgOrder) and Confirm then refuses the whole
+        batch order, so a refused order never becomes a partial customer order; the first refusal is
+        raised with M3's message. `existing` (from find_document): a complete order is returned as is;
+        a batch order that never got confirmed is deleted (DelBatchHead, its own call) and the order is
+        posted afresh, so at most one customer order ever carries the reference.
+        """
+        if existing is not None and existing.complete:
+            return existing
+        transactions = orders.transactions(self.config, posting)  # refuses bad data before any call
+        customers.ensure(self.client, self.connection, self.config, orders.customer_of(self.config, posting),
+                         posting.ship_to)
+        if existing is not None:
+            self._discard_batch(existing)
+        if self.config.single_call_orders:
+            answer = self.client.bulk("OIS100MI", transactions)
+            if not answer.results:  # terminated before any transaction ran: M3's reason
+                answer.raise_for_errors()
+            results = answer.results
+        else:
+            results = self._post_in_two_calls(transactions)
+        return self._confirmed(posting, transactions, results)
+
+    def _post_in_two_calls(self, transactions):
+        """Head first, then the rest with the batch ORNO filled in (single_call_orders = False)."""
+        head = self.client.bulk("OIS100MI", transactions[:1])
+        head.raise_for_errors()
+        batch = head.results[0].record.get("ORNO", "")
+        rest = [(t[0], {"ORNO": batch, **t[1]}, *t[2:]) for t in transactions[1:]]
+        return head.results + self.client.bulk("OIS100MI", rest).results
+
+    def _confirmed(self, posting, transactions, results):
+        confirm = results[-1] if len(results) == len(transactions) else None
+        orno = confirm.record.get("ORNO", "") if confirm is not None and confirm.ok else ""
+        failed = [r for r in results if not r.ok]
+        if not orno:
+            if failed:
+                raise M3TransactionError("OIS100MI", failed[0])
+            raise PermanentError("Infor M3 OIS100MI/Confirm: no order number came back", status=200)
+        if failed:  # M3 confirmed regardless: the order exists, so it is returned, with what M3 refused
+            logger.warning("%s: order %s confirmed as %s with refused transactions: %s", self.connection.name,
+                           posting.reference, orno, [(r.transaction, r.error_message) for r in failed])
+        lines = [r.record.get("PONR", "") for (name, *_), r in zip(transactions, results) if name == "AddBatchLine"]
+        return ErpDocument(
+            reference=posting.reference, number=orno, kind="customer_order",
+            data={"status": confirm.record.get("STAT", ""), "batch_number": results[0].record.get("ORNO", ""),
+                  "customer": orders.customer_of(self.config, posting), "lines": lines,
+                  "refused": [f"{r.transaction}: {r.error_message}" for r in failed]},
+        )
+
+    def _discard_batch(self, existing):
+        batch = existing.data.get("batch_number") or existing.number
+        # Reference: OIS100MI/DelBatchHead (ORNO): the batch order and its lines
+        answer = self.client.bulk("OIS100MI", [("DelBatchHead", {"ORNO": batch})])
+        refused = answer.first_error()
+        if refused is None:
+            return
+        if refused.error_field == "ORNO":
+            # Gone since find_document looked: confirmed or removed meanwhile. Reconcile again rather than guess.
+            raise AmbiguousOutcome(f"Infor M3: batch order {batch} for {existing.reference} changed while it was being "
+                                   f"replaced ({refused.error_message}); look the reference up again")
+        raise M3TransactionError("OIS100MI", refused)
+
+    def preview_order(self, posting):
+        """What post_order would send, without sending it: {"calls": [{"method", "path", "body"}]}.
+        With create_customers, "customer_calls" lists the CRS610MI check (and the Add sent if it is missing)."""
+        transactions = orders.transactions(self.config, posting)
+        body = self.client.bulk_body("OIS100MI", transactions)
+        preview = {"calls": [{"method": "POST", "path": EXECUTE, "body": body}]}
+        if self.config.create_customers:
+            cuno = orders.customer_of(self.config, posting)
+            preview["customer_calls"] = [
+                {"method": "GET", "path": f"{EXECUTE}/CRS610MI/GetBasicData", "params": {"CUNO": cuno}},
+                {"method": "POST", "path": EXECUTE, "when": "the customer does not exist",
+                 "body": self.client.bulk_body("CRS610MI", [("Add", customers.add_record(self.config, cuno,
+                                                                                         posting.ship_to))])},
+            ]
+        return preview
+
+    def stock_levels(self, items, warehouse):
+        """Allocatable stock (AV01: on hand minus allocated) per item at a warehouse, in ONE request:
+        a bulk of MMS200MI/GetItmWhsBal reads. A lost answer to a read is retried (RecoverableError),
+        never treated as ambiguous. An item M3 has no balance record for at that warehouse (error on
+        ITNO) has none available: validation then holds only the orders with that item (out_of_stock)
+        instead of every order of the run; any other refusal (an unknown warehouse...) raises M3's message."""
+        items = list(dict.fromkeys(items))
+        warehouse = warehouse or self.config.warehouse
+        if not items:
+            return []
+        # Reference: MMS200MI/GetItmWhsBal (WHLO, ITNO -> STQT, ALQT, AV01...)
+        reads = [("GetItmWhsBal", {"WHLO": warehouse, "ITNO": item}, ["ITNO", "WHLO", "AV01"]) for item in items]
+        try:
+            answer = self.client.bulk("MMS200MI", reads)
+        except AmbiguousOutcome as exc:
+            raise RecoverableError(f"Infor M3 MMS200MI/GetItmWhsBal: no answer ({exc}); a read, safe to retry") from exc
+        levels = []
+        for item, result in zip(items, answer.results):
+            if not result.ok and result.error_field != "ITNO":
+                raise M3TransactionError("MMS200MI", result)
+            if not result.ok:
+                logger.info("%s: no M3 balance for %s at %s: %s", self.connection.name, item, warehouse,
+                            result.error_message)
+            available = Decimal(result.record.get("AV01") or "0")
+            levels.append(StockLevel(item=item, warehouse=warehouse, available=max(available, Decimal(0))))
+        if len(levels) != len(items):
+            answer.raise_for_errors()
+            raise PermanentError(f"Infor M3 MMS200MI: {len(levels)} balances for {len(items)} items", status=200)
+        return levels
 
     # MI reads that confirm a code exists, per lookup kind: (program, transaction, key field, label).
     LOOKUPS = {"item": ("MMS200MI", "GetItmBasic", "ITNO", "item"),

@@ -195,11 +195,8 @@ class M3Client:
             last = tuple(page[-1].get(k, "") for k in key)
             record.update(dict(zip(key, last)))
 
-    def bulk(self, program, transactions):
-        """Run several transactions of one program in order, in ONE request; returns the M3Response.
-
-        `transactions`: [(transaction, record)] or [(transaction, record, returncols)]. Per-transaction
-        errors do not raise here (the caller decides: `response.raise_for_errors()`).
+    def bulk_body(self, program, transactions):
+        """The JSON body of a bulk request (what `bulk` sends; previews show it without sending).
 
         # Reference: erp-samples/m3/v2_bulk_request_*.json (body keys used by several public clients)
         """
@@ -219,6 +216,17 @@ class M3Client:
             if columns:
                 entry["selectedColumns"] = list(columns)
             body["transactions"].append(entry)
+        return body
+
+    def bulk(self, program, transactions):
+        """Run several transactions of one program in order, in ONE request; returns the M3Response.
+
+        `transactions`: [(transaction, record)] or [(transaction, record, returncols)]. Per-transaction
+        errors do not raise here (the caller decides: `response.raise_for_errors()`).
+
+        # Reference: m3api-rest v2 bulk execute, POST /M3/m3api-rest/v2/execute (erp-apis.md C.1)
+        """
+        body = self.bulk_body(program, transactions)
         what = f"{program} bulk ({', '.join(t['transaction'] for t in body['transactions'])})"
         response = http.send(self.connection, "POST", EXECUTE, ok=(200, 400), json=body, what=what)
         return self._answer(program, response, what)

@@ -22,7 +22,21 @@ class M3Config(BaseConfig):
     warehouse: str = Field(default="", max_length=3, description="WHLO used when a ship node has no mapping")
     customer: str = Field(default="", max_length=10, description="CUNO that marketplace orders post to")
     customer_template: str = Field(default="", max_length=10, description="CUTM for CRS610MI/Add")
+    # True: before an order, check posting.customer with CRS610MI/GetBasicData and create it with
+    # CRS610MI/Add (template customer_template) when missing; known customers are cached. False: the
+    # mapped customer must exist (M3 refuses the order with its own message otherwise).
     create_customers: bool = False
+    # Order head charges (AddBatchHeadChg CRID, set up in OIS030) that carry Walmart's money beside the
+    # lines: shipping, the tax Walmart collected, fees. Blank tax_charge = tax is not sent (M3 computes
+    # its own from the customer's tax setup); a shipping or fee amount without a charge id is refused.
+    shipping_charge: str = Field(default="FRT", max_length=10, description="CRID for Walmart shipping")
+    tax_charge: str = Field(default="MPTAX", max_length=10, description="CRID for the tax Walmart collected")
+    fee_charge: str = Field(default="", max_length=10, description="CRID for other Walmart charges (FEE...)")
+    # Decimals of SAPR sent; every line's quantity x SAPR must still round to Walmart's line amount.
+    price_decimals: int = Field(default=4, ge=0, le=6)
+    # Send the Walmart ship-to as the order's delivery address (AddBatchAddress, ADRT below).
+    delivery_address: bool = True
+    delivery_address_type: str = Field(default="1", max_length=1, description="ADRT of the delivery address")
     currency: str = Field(default="USD", max_length=3)
     # Send AddBatchHead, the AddBatchLines and Confirm in ONE bulk request, leaving ORNO blank after the
     # head. UNCONFIRMED that every M3 carries the batch ORNO so; False = head first, then lines + Confirm.

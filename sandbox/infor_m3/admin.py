@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from sandbox.infor_m3.models import Customer, CustomerReturn, Delivery, Order, OrderLine, ReturnLine
+from sandbox.infor_m3.models import Customer, CustomerReturn, Delivery, Order, OrderCharge, OrderLine, ReturnLine
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -29,12 +29,18 @@ class OrderLineInline(ReadOnlyInline):
     fields = ["ponr", "itno", "orqt", "whlo", "sapr", "orst", "dwdt"]
 
 
+class OrderChargeInline(ReadOnlyInline):
+    model = OrderCharge
+    fields = ["crid", "cram", "cucd"]
+
+
 @admin.register(Order)
 class OrderAdmin(ReadOnly):
     list_display = ["orno", "batch_no", "cuor", "cuno", "whlo", "confirmed", "tenant", "created_at"]
     list_filter = ["confirmed", "tenant", "whlo"]
     search_fields = ["orno", "batch_no", "cuor", "cuno"]
-    inlines = [OrderLineInline]
+    readonly_fields = ["addresses", "errors"]
+    inlines = [OrderLineInline, OrderChargeInline]
 
 
 class ReturnLineInline(ReadOnlyInline):

@@ -12,6 +12,9 @@ from sandbox.infor_m3.models import Customer, OrderLine
 ORDER_TYPES = {"W01": "Walmart marketplace orders", "CO1": "Customer order"}
 FACILITIES = {"A01": "Main facility"}
 CUSTOMER_TEMPLATES = {"MKTPL": "Marketplace customer"}
+# Order charge ids (OIS030), as an implementer sets them up for marketplace orders.
+CHARGES = {"FRT": "Freight", "MPTAX": "Marketplace facilitator tax", "FEE": "Marketplace fee"}
+ADDRESS_TYPES = {"1": "Delivery address", "3": "Invoice address"}
 DEFAULT_ORDER_TYPE, DEFAULT_FACILITY = "W01", "A01"
 PRICE_LIST, PRICE_LIST_FROM = "WALMART", "20260101"
 ITEMS_CHANGED = "20260101"  # the catalog's items all carry this change date (LMDT)

@@ -62,6 +62,8 @@ class Order(models.Model):
     cucd = models.CharField(max_length=3, default="USD")
     confirmed = models.BooleanField(default=False)
     errors = models.JSONField(default=list, blank=True, help_text="Batch errors (LstErrMsgOrder)")
+    # AddBatchAddress records by address type (ADRT), e.g. {"1": {"CUNM": ..., "CUA1": ...}}.
+    addresses = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -81,6 +83,18 @@ class OrderLine(models.Model):
 
     class Meta:
         ordering = ["ponr"]
+
+
+class OrderCharge(models.Model):
+    """An order head charge (OOHECH, AddBatchHeadChg): freight, marketplace tax... by charge id (CRID)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="charges")
+    crid = models.CharField(max_length=10)
+    cram = models.DecimalField(max_digits=15, decimal_places=2)
+    cucd = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["id"]
 
 
 class CustomerReturn(models.Model):

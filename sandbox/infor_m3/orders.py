@@ -3,7 +3,8 @@
 Batch flow (erp-apis.md C.3): AddBatchHead -> temporary ORNO; AddBatchLine adds lines (M3 assigns
 PONR); Confirm turns the batch order into a customer order with its final ORNO. A failing
 AddBatchLine leaves an error on the batch order (LstErrMsgOrder) and Confirm then refuses it, so a
-partly failed bulk never becomes a partial order.
+partly failed bulk never becomes a partial order. Head charges, addresses and batch-head listing and
+deletion are in batch.py.
 """
 
 import re
@@ -18,14 +19,14 @@ from sandbox.infor_m3.models import CustomerReturn, Order, OrderLine, ReturnLine
 BATCH_START, ORDER_START = 9000000001, 1000000001
 
 
-def _batch(ctx, orno):
+def batch(ctx, orno):
     found = Order.objects.filter(tenant=ctx.tenant, cono=ctx.cono, batch_no=orno, confirmed=False).first()
     if found is None:
         raise not_found("ORNO", orno, "WOR0103")
     return found
 
 
-def _order(ctx, orno):
+def order_of(ctx, orno):
     found = Order.objects.filter(tenant=ctx.tenant, cono=ctx.cono, orno=orno, confirmed=True).first()
     if found is None:
         raise not_found("ORNO", orno, "WOR0103")
@@ -35,12 +36,14 @@ def _order(ctx, orno):
 def head(order):
     lines = list(order.lines.all())
     net = sum((line.orqt * line.sapr for line in lines), Decimal(0)).quantize(Decimal("0.01"))
+    # Total to pay: the lines plus the head charges (freight, marketplace tax...).
+    charged = sum((c.cram for c in order.charges.all()), Decimal(0))
     statuses = [line.orst for line in lines] or ["05" if not order.confirmed else "20"]
     return {
         "ORNO": order.orno or order.batch_no, "ORTP": order.ortp, "ORDT": order.ordt, "STAT": "20" if order.confirmed else "05",
         "FACI": order.faci, "CUOR": order.cuor, "CUNO": order.cuno, "WHLO": order.whlo, "DIVI": order.divi,
         "ORSL": min(statuses), "ORST": max(statuses), "CUCD": order.cucd, "RLDT": order.rldt, "YREF": order.yref,
-        "ONET": net, "BRAM": net, "TOPY": net,
+        "ONET": net, "BRAM": net, "TOPY": net + charged,
     }
 
 
@@ -68,7 +71,7 @@ def add_batch_head(ctx, r):
 
 @mi("OIS100MI", "AddBatchLine", required=("ORNO", "ITNO"))
 def add_batch_line(ctx, r):
-    order = _batch(ctx, r["ORNO"])
+    order = batch(ctx, r["ORNO"])
     try:
         item = data.item(r["ITNO"])
         quantity = decimal(r, "ORQT", positive=True)
@@ -76,7 +79,7 @@ def add_batch_line(ctx, r):
         price = decimal(r, "SAPR", default=item.price)
         dwdt = m3_date(r, "DWDT")
     except MIError as exc:
-        exc.after = lambda e: _remember_error(order, e)
+        exc.after = lambda e: remember_error(order, e)
         raise
     ponr = (order.lines.aggregate(m=Max("ponr"))["m"] or 0) + 1
     OrderLine.objects.create(order=order, ponr=ponr, itno=item.item_code, orqt=quantity, whlo=whlo, sapr=price,
@@ -84,14 +87,14 @@ def add_batch_line(ctx, r):
     return [{"ORNO": order.batch_no, "PONR": ponr, "POSX": 0}]
 
 
-def _remember_error(order, error):
+def remember_error(order, error):
     Order.objects.filter(pk=order.pk).update(errors=order.errors + [{"code": error.code, "field": error.field,
                                                                       "message": error.message}])
 
 
 @mi("OIS100MI", "Confirm", required=("ORNO",))
 def confirm(ctx, r):
-    order = _batch(ctx, r["ORNO"])
+    order = batch(ctx, r["ORNO"])
     if order.errors:
         raise MIError(f"Batch order {order.batch_no} has {len(order.errors)} error(s) and cannot be confirmed",
                       "ORNO", "WBO0105")
@@ -116,7 +119,7 @@ def get_order_no(ctx, r):
 
 @mi("OIS100MI", "GetBatchHead", required=("ORNO",))
 def get_batch_head(ctx, r):
-    return [head(_batch(ctx, r["ORNO"]))]
+    return [head(batch(ctx, r["ORNO"]))]
 
 
 @mi("OIS100MI", "LstErrMsgOrder", required=("ORNO",))
@@ -129,7 +132,7 @@ def errors(ctx, r):
 
 @mi("OIS100MI", "GetHead", required=("ORNO",))
 def get_head(ctx, r):
-    return [head(_order(ctx, r["ORNO"]))]
+    return [head(order_of(ctx, r["ORNO"]))]
 
 
 @mi("OIS100MI", "LstHead", required=("CUNO",))
@@ -163,7 +166,7 @@ def search_heads(ctx, r):
 
 @mi("OIS100MI", "LstLine", required=("ORNO",))
 def list_lines(ctx, r):
-    order = _order(ctx, r["ORNO"])
+    order = order_of(ctx, r["ORNO"])
     lines = order.lines.all()
     if r.get("ITNO"):
         lines = lines.filter(itno=r["ITNO"])
@@ -172,7 +175,7 @@ def list_lines(ctx, r):
 
 @mi("OIS100MI", "GetLine", required=("ORNO", "PONR"))
 def get_line(ctx, r):
-    order = _order(ctx, r["ORNO"])
+    order = order_of(ctx, r["ORNO"])
     line = order.lines.filter(ponr=int(decimal(r, "PONR"))).first()
     if line is None:
         raise not_found("PONR", r["PONR"], "WPO0103")
@@ -216,7 +219,7 @@ def add_return(ctx, r):
     whlo = data.warehouse(r["WHLO"])
     cuno = data.customer(ctx, r["CUNO"]).cuno if r.get("CUNO") else ""
     if r.get("RORN"):
-        order = _order(ctx, r["RORN"])
+        order = order_of(ctx, r["RORN"])
         cuno = cuno or order.cuno
     ret = CustomerReturn.objects.create(
         tenant=ctx.tenant, cono=ctx.cono, whlo=whlo, repn=ctx.next_number("return", 1), cuno=cuno,
@@ -235,7 +238,7 @@ def add_return_line(ctx, r):
     if rorl is not None:
         if not ret.rorn:
             raise MIError("Reference order line requires a reference order on the return head", "RORL", "WRO0101")
-        line = _order(ctx, ret.rorn).lines.filter(ponr=rorl).first()
+        line = order_of(ctx, ret.rorn).lines.filter(ponr=rorl).first()
         if line is None:
             raise not_found("RORL", rorl, "WRO0103")
         if itno and itno != line.itno:
