@@ -1,8 +1,11 @@
+"""The syncs admin: integrations, the inbox, runs; orders and the review queue in their own modules."""
+
 from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from syncs.models import InboxEvent, Integration, MarketplaceOrder, OrderLine, SyncRun
+from syncs.admin import orders, review  # noqa: F401  (registers the order admin and the review queue)
+from syncs.models import InboxEvent, Integration, SyncRun
 
 
 class IntegrationForm(forms.ModelForm):
@@ -77,42 +80,6 @@ class InboxEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
-        return False
-
-
-class OrderLineInline(admin.TabularInline):
-    model = OrderLine
-    fields = ["line_number", "sku", "product_name", "quantity", "status", "cancelled_quantity", "shipped_quantity",
-              "ship_method"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(MarketplaceOrder)
-class MarketplaceOrderAdmin(admin.ModelAdmin):
-    """Walmart orders as each integration holds them (read-only: Walmart and the flows change them)."""
-
-    list_display = ["purchase_order_id", "integration", "status", "order_date", "ship_node_type", "ship_to_state",
-                    "order_total", "currency"]
-    list_filter = ["status", "integration", "ship_node_type"]
-    search_fields = ["purchase_order_id", "customer_order_id", "lines__sku"]
-    date_hierarchy = "order_date"
-    list_select_related = ["integration"]
-    inlines = [OrderLineInline]
-    exclude = ["raw"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "raw"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
         return False
 
 

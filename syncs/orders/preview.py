@@ -1,0 +1,34 @@
+"""What posting an order would do, without doing it: the mapping decisions per line and the exact
+ERP payload (the adapter's preview_order, which makes no write). Used by the admin's "preview
+posting" page and by `sync INTEGRATION orders_in --dry-run`."""
+
+from mappings.resolve import Resolver
+from syncs.orders.build import build
+from syncs.orders.post import adapter_for
+
+
+def decisions(built):
+    rows = []
+    for line, resolved in built.resolved:
+        rows.append({
+            "line": line.line_number, "sku": line.sku, "walmart_quantity": str(line.quantity),
+            "erp_item": resolved.erp_item, "erp_quantity": str(resolved.quantity) if resolved.quantity is not None else "",
+            "warehouse": resolved.warehouse, "location": resolved.location,
+            "gl": {charge: {k: v for k, v in vars(t).items() if v and k != "charge_type"} for charge, t in resolved.gl.items()},
+            "supplier": resolved.vendor_id, "problems": [r.message for r in resolved.reasons],
+        })
+    return rows
+
+
+def preview(order, *, resolver=None, adapter=None):
+    """{"reference", "customer", "decisions", "reasons", "payload"}; payload is None when the order cannot post."""
+    integration = order.integration
+    built = build(order, resolver or Resolver(integration))
+    result = {"purchase_order_id": order.purchase_order_id, "erp": integration.erp_system,
+              "reference": built.posting.reference if built.posting else "",
+              "customer": built.posting.customer if built.posting else "",
+              "decisions": decisions(built), "reasons": [f"{r.code}: {r.message}" for r in built.reasons],
+              "payload": None}
+    if built.posting is not None:
+        result["payload"] = (adapter or adapter_for(integration)).preview_order(built.posting)
+    return result
