@@ -1,17 +1,24 @@
 """IFS Cloud adapter: our dataclasses on one side, IFS projections (through IfsClient) on the other.
 
-Posting orders, stock levels and prices come with their flows; the client calls they need exist
-and are tested against the emulator already. Until then the adapter claims no flow.
+Flow orders_in: a Walmart order becomes one customer order (header, a line per order line, the
+shipping as an order charge, released if configured), payloads in connectors/ifs_cloud/orders.py.
 """
 
-from connectors.contract import ErpAdapter, ErpDocument, PingResult
-from connectors.ifs_cloud.client import IfsClient
+from decimal import Decimal
+
+from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
+from connectors.errors import PermanentError
+from connectors.ifs_cloud import orders
+from connectors.ifs_cloud.client import ORDERS, IfsClient, charges_path, lines_path, release_path
+from connectors.ifs_cloud.odata import wire
 
 CANCELLED = "Cancelled"
+PLANNED = "Planned"
+OPEN = ("Planned", "Released")  # states in which IFS still takes lines and charges
 
 
 class Adapter(ErpAdapter):
-    capabilities = frozenset()
+    capabilities = frozenset({"orders_in"})
 
     def __init__(self, connection):
         super().__init__(connection)
@@ -38,16 +45,156 @@ class Adapter(ErpAdapter):
 
         Cancelled orders do not count: a cancelled attempt must not stop a new post. If several live
         orders carry the reference (someone entered one by hand), the oldest (lowest OrderNo) is ours.
+        complete=False when the post stopped half-way: fewer lines than the header note records, the
+        shipping charge missing, or (release_orders) still Planned. Reads the order's lines and charges.
         """
+        # Reference: GET CustomerOrderHandling.svc/CustomerOrderSet?$filter=CustomerPoNo eq '...'
         live = [o for o in self.client.find_orders_by_customer_po(reference) if o.state != CANCELLED]
         if not live:
             return None
         order = min(live, key=lambda o: o.order_no)
+        # Reference: GET CustomerOrderHandling.svc/CustomerOrderLineSet?$filter=OrderNo eq 'X' (client.order_lines)
+        status = self._status(order, self.client.order_lines(order.order_no))
         return ErpDocument(
-            reference=reference, number=order.order_no, kind="customer_order",
-            data={"state": order.state, "site": order.site, "customer_no": order.customer_no,
-                  "duplicates": [o.order_no for o in live if o is not order]},
+            reference=reference, number=order.order_no, kind="customer_order", complete=status["complete"],
+            data={"state": order.state, "site": order.site, "customer_no": order.customer_no, "etag": order.etag,
+                  "duplicates": [o.order_no for o in live if o is not order], **status},
         )
+
+    def _status(self, order, lines):
+        """How far a post got. Without our note (edited by hand) the rule is: at least one line."""
+        wanted = orders.expected(order.data.get("NoteText"))
+        count = len([x for x in lines if x.state != CANCELLED])
+        if wanted is None:
+            lines_ok, charge_ok = count > 0, True
+        else:
+            lines_ok = count >= wanted[0] > 0
+            # Reference: GET .../CustomerOrderSet(OrderNo='X')/CustomerOrderChargeArray (client.order_charges)
+            charge_ok = not wanted[1] or any(
+                c.charge_type == self.config.shipping_charge_type for c in self.client.order_charges(order.order_no))
+        released_ok = not self.config.release_orders or order.state != PLANNED
+        return {"lines": count, "expected_lines": wanted[0] if wanted else None,
+                "complete": lines_ok and charge_ok and released_ok}
+
+    # --- orders_in -------------------------------------------------------------------------
+
+    def post_order(self, posting, existing=None):
+        """Header, lines, shipping charge, release (if configured); or, given `existing` (a half-done
+        post find_document found), whatever that order still lacks. Calls per order: 1 + lines
+        (+1 with shipping, +2 with release: the action, then a read for the new ETag)."""
+        cfg = self.config
+        site = orders.order_site(posting, cfg.site)
+        if existing is not None:
+            return self._complete(posting, site, existing.number)
+        # Reference: POST CustomerOrderHandling.svc/CustomerOrderSet (client.create_customer_order)
+        order = self.client.create_customer_order(orders.header(posting, cfg, site))
+        return self._finish(posting, site, order, lines=[], charges=[])
+
+    def _complete(self, posting, site, order_no):
+        # Reference: GET CustomerOrderHandling.svc/CustomerOrderSet(OrderNo='X') (client.get_customer_order)
+        order = self.client.get_customer_order(order_no)
+        if order is None or order.state == CANCELLED:
+            raise PermanentError(f"IFS Cloud: customer order {order_no} for {posting.reference} is gone or cancelled; "
+                                 "post the order again from scratch")
+        if order.site != site:
+            raise PermanentError(f"IFS Cloud: customer order {order_no} is at site {order.site}, "
+                                 f"the posting maps to site {site}")
+        # Reference: GET CustomerOrderHandling.svc/CustomerOrderLineSet?$filter=OrderNo eq 'X' (client.order_lines)
+        lines = self.client.order_lines(order_no)
+        # Reference: GET .../CustomerOrderSet(OrderNo='X')/CustomerOrderChargeArray (client.order_charges)
+        charges = self.client.order_charges(order_no)
+        return self._finish(posting, site, order, lines=lines, charges=charges)
+
+    def _finish(self, posting, site, order, *, lines, charges):
+        """Add the lines and charge the order lacks (by Walmart line number, CustomerPoLineNo), then release."""
+        cfg, client = self.config, self.client
+        have = {x.data.get("CustomerPoLineNo") for x in lines if x.state != CANCELLED}
+        missing = [x for x in posting.lines if str(x.line_number) not in have]
+        freight = orders.shipping(posting)
+        charge_missing = freight and not any(c.charge_type == cfg.shipping_charge_type for c in charges)
+        if (missing or charge_missing) and order.state not in OPEN:
+            raise PermanentError(f"IFS Cloud: customer order {order.order_no} is {order.state}; "
+                                 "its missing lines or charge cannot be added any more")
+        lines = [x for x in lines if x.state != CANCELLED]
+        try:
+            for posting_line in missing:
+                # Reference: POST CustomerOrderSet(OrderNo='X')/OrderLinesArray (client.add_order_line)
+                lines.append(client.add_order_line(
+                    order.order_no, orders.line(posting, cfg, site, posting_line, order.order_no)))
+            if charge_missing:
+                # Reference: POST CustomerOrderSet(OrderNo='X')/CustomerOrderChargeArray (client.add_order_charge)
+                charges = [*charges, client.add_order_charge(
+                    order.order_no, orders.shipping_charge(cfg, site, freight, order.order_no))]
+        except PermanentError as exc:
+            # The header stays (a retry goes through find_document, which finds it half-done and completes it):
+            # say so with IFS's own message.
+            raise PermanentError(
+                f"{exc.message} (customer order {order.order_no} holds {len(lines)} of {len(posting.lines)} lines; "
+                "once fixed, the next attempt completes it)", status=exc.status, vendor_code=exc.vendor_code,
+            ) from None
+        if cfg.release_orders and order.state == PLANNED:
+            order = self._release(order)
+        return self._document(posting, site, order, lines, charges)
+
+    def _release(self, order):
+        """Release under If-Match. Adding lines may have moved the header's ETag in a real IFS: on 412,
+        read the header once and retry. Then read it again: the action answers 204 without the new ETag."""
+        try:
+            # Reference: POST CustomerOrderSet(OrderNo='X')/IfsApp.CustomerOrderHandling.CustomerOrder_SetReleased
+            self.client.release_customer_order(order.order_no, order.etag)
+        except PermanentError as exc:
+            if exc.status != 412:
+                raise
+            # Reference: GET CustomerOrderHandling.svc/CustomerOrderSet(OrderNo='X') (client.get_customer_order)
+            fresh = self.client.get_customer_order(order.order_no)
+            # Reference: the same bound action CustomerOrder_SetReleased, with the fresh ETag as If-Match
+            self.client.release_customer_order(order.order_no, fresh.etag)
+        # Reference: GET CustomerOrderHandling.svc/CustomerOrderSet(OrderNo='X') (client.get_customer_order)
+        return self.client.get_customer_order(order.order_no)
+
+    def _document(self, posting, site, order, lines, charges):
+        ours = [x for x in lines if x.data.get("CustomerPoLineNo") is not None]
+        product = sum((x.quantity * (x.unit_price or 0) for x in ours), Decimal("0"))
+        freight = sum((c.amount * c.quantity for c in charges if c.charge_type == self.config.shipping_charge_type),
+                      Decimal("0"))
+        return ErpDocument(
+            reference=posting.reference, number=order.order_no, kind="customer_order",
+            data={
+                "etag": order.etag, "state": order.state, "site": site, "company": order.company or self.config.company,
+                "lines": len(ours), "product_total": str(product), "shipping_total": str(freight),
+                # Walmart's figures beside IFS's: IFS computes its own tax, and unit prices are rounded to 4 places.
+                "walmart_product_total": str(posting.product_total),
+                "walmart_shipping_total": str(posting.shipping_total), "walmart_tax_total": str(posting.tax_total),
+                "product_difference": str(product - posting.product_total),
+            },
+        )
+
+    def preview_order(self, posting):
+        """The calls post_order would make for a new order, in order, with their bodies; no call is made.
+        `{OrderNo}` stands for the number IFS gives the header."""
+        cfg = self.config
+        site = orders.order_site(posting, cfg.site)
+        order_no = orders.ORDER_NO
+        calls = [{"method": "POST", "path": ORDERS, "body": orders.header(posting, cfg, site)}]
+        calls += [{"method": "POST", "path": lines_path(order_no), "body": orders.line(posting, cfg, site, x)}
+                  for x in posting.lines]
+        freight = orders.shipping(posting)
+        if freight:
+            calls.append({"method": "POST", "path": charges_path(order_no),
+                          "body": orders.shipping_charge(cfg, site, freight)})
+        if cfg.release_orders:
+            calls.append({"method": "POST", "path": release_path(order_no), "body": {}})
+        return {"calls": [{**c, "body": wire(c["body"])} for c in calls], "site": site}
+
+    def stock_levels(self, items, warehouse):
+        """Available quantity per item at an IFS site (`warehouse` is the site, Contract): IFS's
+        AvailableQty (on hand minus reserved) summed over the part's stock records; 0 where it has none."""
+        items = list(dict.fromkeys(items))
+        if not items:
+            return []
+        # Reference: GET InventoryPartInStockHandling.svc/InventoryPartInStockSet (client.stock)
+        available = self.client.stock(items, warehouse)
+        return [StockLevel(item=item, warehouse=warehouse, available=available.get(item, Decimal(0))) for item in items]
 
     def lookup(self, kind, codes):
         """Which codes IFS Cloud knows, for mapping verification (mappings/verify.py).

@@ -13,6 +13,8 @@ from connectors.ifs_cloud.odata import any_of, enum, key, literal, query, wire
 from connectors.ifs_cloud.records import dec
 
 SHIPMENT_STATE = "IfsApp.ShipmentHandling.ShipmentState"
+ORDERS = "CustomerOrderHandling.svc/CustomerOrderSet"
+RELEASE_ACTION = "IfsApp.CustomerOrderHandling.CustomerOrder_SetReleased"
 PAGE_SIZE = 500
 # PartNo values per stock request: keeps the URL well under proxy limits (8 KB is common).
 PARTS_PER_QUERY = 40
@@ -186,6 +188,7 @@ class IfsClient:
                                 country=body.get("Country") or "", data=body)
 
     # --- customer orders -----------------------------------------------------------------
+# Paths are module functions so the adapter's preview shows exactly what these methods send.
 
     def create_customer_order(self, header):
         """Create an order header; IFS answers with the new row (its OrderNo) thanks to Prefer.
@@ -193,22 +196,20 @@ class IfsClient:
         # Reference: POST CustomerOrderHandling.svc/CustomerOrderSet, Prefer: return=representation
         #   (Insite SubmitOrder/CreateRequest.cs; erp-samples/ifs/customer_order_create_request.json)
         """
-        body, etag = self._create("CustomerOrderHandling.svc/CustomerOrderSet", header, what="create customer order")
+        body, etag = self._create(ORDERS, header, what="create customer order")
         return records.CustomerOrder.from_entity(body, etag)
 
     def add_order_line(self, order_no, line):
         """# Reference: POST CustomerOrderHandling.svc/CustomerOrderSet(OrderNo='X')/OrderLinesArray
         #   (Insite SubmitOrderLines/CreateRequests.cs; erp-samples/ifs/customer_order_line_create_request.json)"""
-        body, _ = self._create(f"CustomerOrderHandling.svc/CustomerOrderSet{key(OrderNo=order_no)}/OrderLinesArray",
-                               {"OrderNo": order_no, **line}, what="add customer order line")
+        body, _ = self._create(lines_path(order_no), {"OrderNo": order_no, **line}, what="add customer order line")
         return records.OrderLine.from_entity(body)
 
     def add_order_charge(self, order_no, charge):
         """# Reference: POST CustomerOrderHandling.svc/CustomerOrderSet(OrderNo='X')/CustomerOrderChargeArray
         #   (ChargeType, ChargeAmount, ChargedQty; erp-apis.md §A.4 "Order charges")"""
-        body, _ = self._create(
-            f"CustomerOrderHandling.svc/CustomerOrderSet{key(OrderNo=order_no)}/CustomerOrderChargeArray",
-            {"OrderNo": order_no, **charge}, what="add customer order charge")
+        body, _ = self._create(charges_path(order_no), {"OrderNo": order_no, **charge},
+                               what="add customer order charge")
         return records.OrderCharge.from_entity(body)
 
     def get_customer_order(self, order_no):
@@ -216,8 +217,7 @@ class IfsClient:
 
         # Reference: GET CustomerOrderHandling.svc/CustomerOrderSet(OrderNo='X') (erp-apis.md §A.3, §A.4)
         """
-        body, etag = self._get_one(f"CustomerOrderHandling.svc/CustomerOrderSet{key(OrderNo=order_no)}",
-                                   what="read customer order")
+        body, etag = self._get_one(order_path(order_no), what="read customer order")
         return None if body is None else records.CustomerOrder.from_entity(body, etag)
 
     def find_orders_by_customer_po(self, reference):
@@ -225,7 +225,7 @@ class IfsClient:
 
         # Reference: GET CustomerOrderHandling.svc/CustomerOrderSet?$filter=CustomerPoNo eq '...'
         """
-        rows = self._collection("CustomerOrderHandling.svc/CustomerOrderSet", what="find customer orders",
+        rows = self._collection(ORDERS, what="find customer orders",
                                 filter=f"CustomerPoNo eq {literal(reference)}", orderby="OrderNo")
         return [records.CustomerOrder.from_entity(row) for row in rows]
 
@@ -239,9 +239,7 @@ class IfsClient:
 
     def order_charges(self, order_no):
         """# Reference: GET CustomerOrderHandling.svc/CustomerOrderSet(OrderNo='X')/CustomerOrderChargeArray"""
-        rows = self._collection(
-            f"CustomerOrderHandling.svc/CustomerOrderSet{key(OrderNo=order_no)}/CustomerOrderChargeArray",
-            what="read customer order charges", orderby="SequenceNo")
+        rows = self._collection(charges_path(order_no), what="read customer order charges", orderby="SequenceNo")
         return [records.OrderCharge.from_entity(row) for row in rows]
 
     def patch_customer_order(self, order_no, etag, changes):
@@ -261,11 +259,8 @@ class IfsClient:
     def release_customer_order(self, order_no, etag):
         """# Reference: POST CustomerOrderSet(OrderNo='X')/IfsApp.CustomerOrderHandling.CustomerOrder_SetReleased
         #   with If-Match (bound action; erp-apis.md §A.4 "Release order", UNCONFIRMED name)"""
-        self._send(
-            "POST", f"CustomerOrderHandling.svc/CustomerOrderSet{key(OrderNo=order_no)}"
-                    "/IfsApp.CustomerOrderHandling.CustomerOrder_SetReleased",
-            what="release customer order", ok=(200, 204), body={}, headers={"If-Match": etag},
-        )
+        self._send("POST", release_path(order_no), what="release customer order", ok=(200, 204), body={},
+                   headers={"If-Match": etag})
 
     # --- shipments -----------------------------------------------------------------------
 
@@ -297,3 +292,19 @@ class IfsClient:
             order_line_no=r.get("SourceRef2") or "", order_rel_no=r.get("SourceRef3") or "",
             part_no=r.get("InventoryPartNo") or "", quantity=dec(r.get("InventoryQty")) or Decimal(0), data=r,
         ) for r in rows]
+
+
+def order_path(order_no):
+    return f"{ORDERS}{key(OrderNo=order_no)}"
+
+
+def lines_path(order_no):
+    return f"{order_path(order_no)}/OrderLinesArray"
+
+
+def charges_path(order_no):
+    return f"{order_path(order_no)}/CustomerOrderChargeArray"
+
+
+def release_path(order_no):
+    return f"{order_path(order_no)}/{RELEASE_ACTION}"

@@ -21,11 +21,19 @@ class IfsCloudConfig(BaseConfig):
     scope: str = Field(default="", description="e.g. 'openid microprofile-jwt' if the IAM client requires it")
     company: str = Field(description="IFS company the orders belong to")
     site: str = Field(description="IFS site (Contract) the orders are taken at")
-    # Customer order defaults, used when posting orders (a later flow).
+    # Customer order header values used when posting Walmart orders (connectors/ifs_cloud/orders.py).
     order_type: str = Field(default="NO", description="Customer order type (OrderId)")
-    coordinator: str = Field(default="", description="Order coordinator (AuthorizeCode)")
+    coordinator: str = Field(default="", description="Order coordinator (AuthorizeCode); IFS requires one")
     shipping_charge_type: str = Field(default="FREIGHT", description="Sales charge type for Walmart shipping")
-    release_orders: bool = False
+    release_orders: bool = Field(default=False, description="Release posted orders (IFS then reserves stock)")
+    bill_addr_no: str = Field(default="", description="Customer's bill-to address id (BillAddrNo); empty = IFS default")
+    ship_addr_no: str = Field(default="", description="Customer's ship-to address id (ShipAddrNo); empty = IFS default")
+    delivery_terms: str = Field(default="", description="DeliveryTerms; empty = the customer's default")
+    pay_term_id: str = Field(default="", description="PayTermId; empty = the customer's default")
+    # Walmart ship method (Standard, Express, ...) -> IFS ShipViaCode; an unmapped method sends none.
+    ship_via_codes: dict[str, str] = Field(default_factory=dict)
+    # WantedDeliveryDate = Walmart order date + this many days (the posting carries no promised date).
+    wanted_delivery_days: int = Field(default=0, ge=0, le=60)
     # IFS 24R2 access tokens live 180 s: refresh 30 s ahead, so a slow call never carries an expired one.
     token_refresh_margin: float = Field(default=30, ge=0, le=170)
 

@@ -115,6 +115,9 @@ CUSTOMER_ORDER_LINE = EntitySet("CustomerOrderLineSet", [
     _extra("PriceSource", values=("SalesPart", "PriceList", "Agreement", "Campaign", "Manual")),
     _extra("PriceFreeze", values=("Free", "Frozen")), _extra("ConfigurationId"),
     _extra("ReleasePlanning", values=("Released", "NotReleased")), _extra("Source"), _extra("FetchTaxFromDefaults"),
+    # The buyer's own line number (IFS "Customer PO Line No", used by EDI): the connector's Walmart line number,
+    # by which a half-done post finds the lines it already added.
+    _extra("CustomerPoLineNo", max_length=4),
 ], keys=("OrderNo", "LineNo", "RelNo", "LineItemNo"))
 
 CUSTOMER_ORDER_CHARGE = EntitySet("CustomerOrderChargeSet", [
