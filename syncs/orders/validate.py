@@ -87,7 +87,6 @@ def validate(integration, *, adapter=None, orders=None, user=None):
     if not orders:
         return dict(counts)
     system = integration.erp_system
-    adapter = adapter or registry.adapter_class(system)(integration.erp)
     resolver = Resolver(integration)
     candidates = []
     for order in orders:
@@ -103,7 +102,11 @@ def validate(integration, *, adapter=None, orders=None, user=None):
         candidates.append((order, built))
     record_misses(integration, resolver.misses)
     checked = []
+    needs_stock = integration.check_stock and system in erp.STOCK_SYSTEMS
     try:
+        if candidates and (needs_stock or system in erp.SUPPLIER_SYSTEMS):
+            # Only now: an integration that checks neither stock nor POs validates without the ERP.
+            adapter = adapter or registry.adapter_class(system)(integration.erp)
         for order, built in candidates:
             if system in erp.SUPPLIER_SYSTEMS:
                 problem = _po_reason(adapter, built)
@@ -111,7 +114,7 @@ def validate(integration, *, adapter=None, orders=None, user=None):
                     counts["needs_review"] += _review(order, problem[0], problem[1], user)
                     continue
             checked.append((order, built))
-        needs_stock = integration.check_stock and system in erp.STOCK_SYSTEMS and hasattr(adapter, "stock_levels")
+        needs_stock = needs_stock and hasattr(adapter, "stock_levels")
         keys = {(l.erp_item, l.warehouse) for _, b in checked for l in b.posting.lines}
         stock = _stock(adapter, keys) if needs_stock and keys else None
     except (RecoverableError, AmbiguousOutcome) as exc:
