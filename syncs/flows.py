@@ -15,8 +15,10 @@ from syncs.orders.poll import poll_account
 from syncs.orders.post import adapter_for, post_due
 from syncs.orders.validate import validate
 from syncs.orders.walmart_side import acknowledge_due, cancel_rejected
+from syncs.returns import inbox as returns_inbox
+from syncs.returns.normalise import link_waiting
 
-AVAILABLE = {"orders_in"}
+AVAILABLE = {"orders_in", "returns_in"}
 
 
 class FlowNotAvailable(Exception):
@@ -32,6 +34,7 @@ def _orders_in(integration, *, poll=True, retry_now=False):
         except Busy:
             counts["poll"] = "skipped: another worker is polling this Walmart account"
     counts["inbox"] = process_account(integration.walmart, retry_now=retry_now)
+    counts["returns_linked"] = link_waiting(integration)  # orders that just arrived release their returns
     adapter = adapter_for(integration)
     counts["validate"] = validate(integration, adapter=adapter)
     counts["post"] = post_due(integration, adapter=adapter, retry_now=retry_now)
@@ -41,13 +44,19 @@ def _orders_in(integration, *, poll=True, retry_now=False):
     return counts
 
 
+def _returns_in(integration, *, poll=True, retry_now=False):
+    """Receive and normalise Walmart returns; link those that waited for their order (posting comes later)."""
+    return {"inbox": returns_inbox.process_account(integration.walmart, retry_now=retry_now),
+            "linked": link_waiting(integration)}
+
+
 def run(integration, flow, *, trigger="schedule", **options):
     """Run `flow` for `integration` to the end; returns its counts. Connector errors are recorded, then raised."""
     if flow not in AVAILABLE:
         raise FlowNotAvailable(f"The {flow} flow is not available yet.")
     record = SyncRun.objects.create(integration=integration, flow=flow, trigger=trigger)
     try:
-        counts = _orders_in(integration, **options)
+        counts = (_returns_in if flow == "returns_in" else _orders_in)(integration, **options)
     except ConnectorError as exc:
         SyncRun.objects.filter(pk=record.pk).update(finished_at=timezone.now(), ok=False, error=str(exc)[:5000])
         raise

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from syncs.admin import orders, review  # noqa: F401  (registers the order admin and the review queue)
+from syncs.admin import orders, returns, review  # noqa: F401  (registers the order and return admins, the review queue)
 from syncs.models import InboxEvent, Integration, SyncRun
 
 

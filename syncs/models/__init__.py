@@ -5,8 +5,10 @@ from syncs.models.inbox import InboxEvent, PollState, WebhookToken
 from syncs.models.integration import FLOWS, Integration
 from syncs.models.orders import MarketplaceOrder, OrderCharge, OrderLine
 from syncs.models.reservations import StockReservation
+from syncs.models.returns import MarketplaceReturn, ReturnCharge, ReturnLine
 from syncs.models.review import ReviewOrder
 from syncs.models.runs import SyncRun
 
 __all__ = ["FLOWS", "InboxEvent", "Integration", "MarketplaceOrder", "OrderCharge", "OrderLine", "PollState", "ReviewOrder", "StockReservation", "SyncRun", "WebhookToken",
            "WorkerHeartbeat"]
+__all__ += ["MarketplaceReturn", "ReturnCharge", "ReturnLine"]
