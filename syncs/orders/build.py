@@ -17,6 +17,7 @@ from mappings.resolve import Reason
 CENT = Decimal("0.01")
 INVALID_ADDRESS = "invalid_address"
 CANCELLED_ON_WALMART = "cancelled_on_walmart"
+AMOUNT_MISMATCH = "amount_mismatch"
 ADDRESS_FIELDS = {"ship_to_name": "name", "ship_to_address1": "street", "ship_to_city": "city",
                   "ship_to_state": "state", "ship_to_postal_code": "postal code"}
 
@@ -32,12 +33,19 @@ def open_quantity(line):
     return max(Decimal(line.quantity) - Decimal(line.cancelled_quantity or 0), Decimal("0"))
 
 
+def charges_of(line):
+    """A stored line's charges (prefetched), or a parsed line's list (the dry run builds from Walmart's JSON)."""
+    charges = line.charges
+    return list(charges.all()) if hasattr(charges, "all") else list(charges)
+
+
 def _charges(line, factor):
+    ordered = sorted(enumerate(charges_of(line)), key=lambda pair: (pair[1].charge_type != "PRODUCT", pair[0]))
     return tuple(
         PostingCharge(charge_type=c.charge_type, name=c.charge_name,
                       amount=(c.amount * factor).quantize(CENT, ROUND_HALF_UP),
                       tax=(c.tax_amount * factor).quantize(CENT, ROUND_HALF_UP))
-        for c in sorted(line.charges.all(), key=lambda c: (c.charge_type != "PRODUCT", c.id))
+        for _, c in ordered
     )
 
 
@@ -50,7 +58,8 @@ def _address_reason(order):
 
 def build(order, resolver, lines=None):
     """Resolve `order` (with its lines and charges prefetched) for the integration's ERP."""
-    lines = [line for line in (lines if lines is not None else order.lines.all()) if open_quantity(line) > 0]
+    all_lines = list(lines if lines is not None else order.lines.all())
+    lines = [line for line in all_lines if open_quantity(line) > 0]
     if not lines:
         return Built(None, [Reason(CANCELLED_ON_WALMART, "Every line was cancelled on Walmart.")])
     system = resolver.system
@@ -60,8 +69,8 @@ def build(order, resolver, lines=None):
         reasons.append(address)
     resolver_lines = []
     for line in lines:
-        types = {c.charge_type for c in line.charges.all()} or {"PRODUCT"}
-        if any(c.tax_amount for c in line.charges.all()):
+        types = {c.charge_type for c in charges_of(line)} or {"PRODUCT"}
+        if any(c.tax_amount for c in charges_of(line)):
             types.add("TAX")
         resolver_lines.append(ResolverLine(sku=line.sku, quantity=open_quantity(line), ship_node=order.ship_node_id,
                                            charges=tuple(sorted(types))))
@@ -106,4 +115,9 @@ def build(order, resolver, lines=None):
                         country=order.ship_to_country),
         product_total=product, shipping_total=shipping, tax_total=tax, order_total=product + shipping + other + tax,
     )
+    uncut = all(not line.cancelled_quantity for line in lines) and len(lines) == len(all_lines)
+    if uncut and order.order_total and posting.order_total != order.order_total:
+        # Walmart's own total disagrees with its charges: post nothing the ERP would book wrongly.
+        return Built(None, [Reason(AMOUNT_MISMATCH, f"Walmart's order total {order.order_total} differs from the sum "
+                                                    f"of its charges and taxes {posting.order_total}.")], pairs)
     return Built(posting, [], pairs)
