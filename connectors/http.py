@@ -6,6 +6,7 @@ refresh-and-retry on an auth failure; errors turned into the four typed errors; 
 per call with secrets redacted.
 """
 
+import contextvars
 import logging
 import time
 import uuid
@@ -196,8 +197,12 @@ def classify(connection, response, *, what):
 
 # --- sending -------------------------------------------------------------------------------
 
+# A dry run (`sync --dry-run`) writes nothing, not even the audit of the reads it makes.
+unaudited = contextvars.ContextVar("unaudited", default=False)
+
+
 def _audit(connection, *, action, method, url, status, started, request_body, response, error, correlation_id, obj):
-    if settings.AUDIT_HTTP_CALLS == "none" or (settings.AUDIT_HTTP_CALLS == "errors" and error is None):
+    if unaudited.get() or settings.AUDIT_HTTP_CALLS == "none" or (settings.AUDIT_HTTP_CALLS == "errors" and error is None):
         return
     secrets = connection.secret_values()
     extra = connection.spec.redact_keys

@@ -163,11 +163,11 @@ def _shortages(built, stock, reserved):
     for (item, warehouse), quantity in wanted.items():
         available = stock.get((item, warehouse), Decimal("0")) - reserved.get((item, warehouse), Decimal("0"))
         if available < quantity:
-            short.append(f"{item} at {warehouse}: {_number(quantity)} needed, {_number(max(available, 0))} available")
+            short.append(f"{item} at {warehouse}: {format_quantity(quantity)} needed, {format_quantity(max(available, 0))} available")
     return short
 
 
-def _number(value):
+def format_quantity(value):
     return format(Decimal(value).normalize(), "f")
 
 
