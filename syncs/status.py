@@ -3,7 +3,7 @@ reason, last run of each flow, and the token state of its connections."""
 
 from django.db.models import Count
 
-from syncs.models import InboxEvent, Integration, MarketplaceOrder, SyncRun
+from syncs.models import InboxEvent, Integration, MarketplaceOrder, MarketplaceReturn, SyncRun
 
 
 def _token(connection):
@@ -16,9 +16,15 @@ def _token(connection):
 
 def collect():
     integrations = list(Integration.objects.select_related("walmart", "erp").order_by("slug"))
-    by_state = {}
+    by_state, review = {}, {}
     for row in MarketplaceOrder.objects.values("integration_id", "status").annotate(n=Count("id")):
         by_state.setdefault(row["integration_id"], {})[row["status"]] = row["n"]
+    waiting = MarketplaceOrder.objects.filter(status=MarketplaceOrder.Status.NEEDS_REVIEW)
+    for row in waiting.values("integration_id", "review_reason").annotate(n=Count("id")):
+        review.setdefault(row["integration_id"], {})[row["review_reason"] or "unspecified"] = row["n"]
+    returns = {}
+    for row in MarketplaceReturn.objects.values("integration_id", "status").annotate(n=Count("id")):
+        returns.setdefault(row["integration_id"], {})[row["status"]] = row["n"]
     inbox = {}
     for row in InboxEvent.objects.values("account_id", "status").annotate(n=Count("id")):
         inbox.setdefault(row["account_id"], {})[row["status"]] = row["n"]
@@ -32,8 +38,8 @@ def collect():
             "erp": integ.erp.system,
             "active": integ.active,
             "orders": by_state.get(integ.pk, {}),
-            "returns": {},
-            "review": {},
+            "returns": returns.get(integ.pk, {}),
+            "review": review.get(integ.pk, {}),
             "inbox": inbox.get(integ.walmart_id, {}),
             "last_runs": last_runs,
             "feeds_in_flight": 0,

@@ -25,6 +25,11 @@ class Command(BaseCommand):
         for integ in data["integrations"]:
             orders = ", ".join(f"{k} {v}" for k, v in sorted(integ["orders"].items())) or "no orders"
             self.stdout.write(f"{integ['slug']} ({integ['erp']}{'' if integ['active'] else ', inactive'}): {orders}")
+            if integ["review"]:
+                reasons = ", ".join(f"{k} {v}" for k, v in sorted(integ["review"].items(), key=lambda kv: -kv[1]))
+                self.stdout.write(f"  review: {reasons}")
+            if integ["returns"]:
+                self.stdout.write("  returns: " + ", ".join(f"{k} {v}" for k, v in sorted(integ["returns"].items())))
             for flow, run in sorted(integ["last_runs"].items()):
                 self.stdout.write(f"  last {flow}: {run['at']} {'ok' if run['ok'] else 'FAILED'}")
             for conn in integ["connections"]:
