@@ -216,6 +216,9 @@ RATE_LIMIT_MAX_WAIT = env.float("RATE_LIMIT_MAX_WAIT", default=10.0)
 # Webhook intake: the largest body accepted, and deliveries per minute per source address (0 = no cap).
 WEBHOOK_MAX_BYTES = env.int("WEBHOOK_MAX_BYTES", default=1_000_000)
 WEBHOOK_RATE_PER_MINUTE = env.int("WEBHOOK_RATE_PER_MINUTE", default=1200)
+# Posting into an ERP: a worker's claim on an order lasts this long and is renewed while the call
+# runs; a killed worker's claim expires after it and the order is reconciled (find_document) first.
+POSTING_LEASE_SECONDS = env.int("POSTING_LEASE_SECONDS", default=120)
 # A worker heartbeat older than this makes /healthz answer 503.
 HEARTBEAT_MAX_AGE = env.int("HEARTBEAT_MAX_AGE", default=180)
 

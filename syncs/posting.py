@@ -14,11 +14,13 @@ posted to twice. A `Job` says how one kind of row (orders now, returns later) is
 """
 
 import logging
+import os
 import random
 import threading
 import uuid
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import F, Q
 
@@ -29,8 +31,6 @@ from connectors.redact import redact_text
 
 logger = logging.getLogger(__name__)
 
-LEASE_SECONDS = 120
-HEARTBEAT_SECONDS = 30
 BACKOFF_BASE_SECONDS = 30
 # Reason codes an adapter may name in PermanentError.vendor_code; anything else is erp_rejected.
 REVIEW_CODES = {"no_po_match", "ambiguous_po_match", "out_of_stock", "invalid_mapping", "unmapped_sku",
@@ -69,6 +69,10 @@ def due(job, queryset, *, retry_now=False):
     return queryset.filter(Q(status=S.READY) | waiting | Q(status=S.POSTING, claimed_until__lt=now)).order_by("id")
 
 
+def lease_seconds():
+    return settings.POSTING_LEASE_SECONDS
+
+
 class _Heartbeat(threading.Thread):
     """Renews a claim while the ERP call runs; stops when told or when the claim was lost."""
 
@@ -78,9 +82,9 @@ class _Heartbeat(threading.Thread):
 
     def run(self):
         try:
-            while not self.stop.wait(HEARTBEAT_SECONDS):
+            while not self.stop.wait(max(lease_seconds() / 4, 0.2)):
                 if not self.job.model.objects.filter(pk=self.pk, claim_owner=self.owner).update(
-                        claimed_until=clock.now() + timedelta(seconds=LEASE_SECONDS)):
+                        claimed_until=clock.now() + timedelta(seconds=lease_seconds())):
                     return
         finally:
             connection.close()
@@ -88,11 +92,12 @@ class _Heartbeat(threading.Thread):
 
 def _claim(job, row):
     """Take the row if it is still due; returns (owner, reconcile_first) or (None, False)."""
-    S, now, owner = job.S, clock.now(), uuid.uuid4().hex
+    # The owner names the worker process, so staff (and the kill-loop test) can tell who holds a claim.
+    S, now, owner = job.S, clock.now(), f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
     won = job.model.objects.filter(pk=row.pk).filter(
         Q(status__in=[S.READY, S.RETRY_WAIT]) | Q(status=S.POSTING, claimed_until__lt=now)
     ).filter(status=row.status).update(
-        status=S.POSTING, claim_owner=owner, claimed_until=now + timedelta(seconds=LEASE_SECONDS),
+        status=S.POSTING, claim_owner=owner, claimed_until=now + timedelta(seconds=lease_seconds()),
         attempts=F("attempts") + 1,
     )
     # A stale claim (a killed worker), a retry or a replay may have reached the ERP: look first.
