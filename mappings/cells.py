@@ -227,3 +227,15 @@ class Url(Code):
             except ValidationError:
                 raise CellError(f"{text!r} is not a web address (http:// or https://).") from None
         return text
+
+
+def gtin14(text):
+    """A GTIN/UPC from another system as GTIN-14, or '' when it is not one (wrong length or check digit).
+
+    Walmart sends `gtin` and `upc` separately and ERPs keep EAN-13 or UPC-A: left-padding to 14
+    digits makes the same product compare equal whatever length each side stored.
+    """
+    try:
+        return Gtin().clean(str(text or "").strip())
+    except CellError:
+        return ""

@@ -257,10 +257,22 @@ class SightingKind(models.TextChoices):
     SHIP_NODE = "ship_node", "Ship node"
 
 
+class SuggestionBasis(models.TextChoices):
+    SAME_CODE = "same_code", "Same code in the ERP"
+    GTIN = "gtin", "Same GTIN-14"
+
+
 class UnmappedSighting(models.Model):
-    """A Walmart SKU or ship node that orders used but no active mapping covered (the unmapped report)."""
+    """A Walmart SKU or ship node that no active mapping covers (the unmapped report).
+
+    Two sources feed it, on one row per code: orders that needed the code (`count`, from the
+    resolver's misses) and Walmart's own lists, GET /v3/items and /v3/settings/shipping/shipnodes
+    (`walmart_count`, from mappings.walmart_catalog), which also give the name, category and GTIN
+    that prefill the mapping form. For SKUs, `suggested_item` is an ERP item staff can accept.
+    """
 
     Kind = SightingKind
+    Basis = SuggestionBasis
 
     integration = models.ForeignKey("syncs.Integration", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=10, choices=SightingKind.choices)
@@ -268,6 +280,16 @@ class UnmappedSighting(models.Model):
     count = models.PositiveIntegerField(default=0, help_text="Times an order needed it")
     first_seen = models.DateTimeField()
     last_seen = models.DateTimeField()
+    walmart_count = models.PositiveIntegerField("Walmart refreshes", default=0,
+                                                help_text="Times a refresh found it listed on Walmart")
+    walmart_seen_at = models.DateTimeField("listed on Walmart", null=True, blank=True,
+                                           help_text="Last refresh that found it on Walmart")
+    name = models.CharField(max_length=255, blank=True, help_text="Walmart's product name or ship node name")
+    detail = models.CharField(max_length=100, blank=True, help_text="Walmart productType, or the ship node type")
+    gtin = models.CharField("GTIN-14", max_length=14, blank=True, help_text="Walmart's GTIN/UPC as GTIN-14")
+    suggested_item = models.CharField("suggested ERP item", max_length=50, blank=True)
+    suggestion_basis = models.CharField(max_length=10, choices=SuggestionBasis.choices, blank=True)
+    suggestion_note = models.CharField(max_length=500, blank=True, help_text="Why the item was (or was not) suggested")
 
     class Meta:
         verbose_name = "unmapped Walmart code"
@@ -275,6 +297,8 @@ class UnmappedSighting(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["integration", "kind", "value"], name="unmappedsighting_natural_key"),
             models.CheckConstraint(condition=_in("kind", SightingKind), name="unmappedsighting_kind"),
+            models.CheckConstraint(condition=Q(suggestion_basis="") | _in("suggestion_basis", SuggestionBasis),
+                                   name="unmappedsighting_suggestion_basis"),
         ]
 
     def __str__(self):

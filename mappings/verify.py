@@ -25,17 +25,34 @@ from connectors import registry
 from connectors.errors import ConnectorError
 from mappings.models import VerifyState
 
-LOOKUP_KINDS = ("item", "warehouse", "gl_account", "cost_center", "customer", "supplier")
+LOOKUP_KINDS = ("item", "warehouse", "gl_account", "accounting_unit", "cost_center", "customer", "supplier")
 
 # mapping kind -> [(lookup kind, field)]: the codes of a row the ERP can confirm.
 CODES = {
     "sku": [("item", "erp_item")],
+    # PeopleSoft answers `warehouse` with its inventory business units (BUS_UNIT_TBL_IN).
     "shipnode": [("warehouse", "warehouse")],
-    "gl": [("gl_account", "gl_account"), ("gl_account", "account_code"), ("cost_center", "cost_center")],
+    "gl": [("gl_account", "gl_account"), ("gl_account", "account_code"), ("accounting_unit", "accounting_unit"),
+           ("cost_center", "cost_center")],
     "customer": [("customer", "erp_customer")],
+    # Only the vendor: a supplier row's business_unit is a purchasing unit, which no lookup kind covers
+    # (PeopleSoft's `warehouse` answers inventory units; asking it would mark good rows invalid).
     "supplier": [("supplier", "vendor_id")],
     "carrier": [],  # ship-via codes are free text in the ERPs we support: nothing to look up
 }
+
+# Where an ERP posts with only some of a kind's columns, ask it about those only: a column it
+# ignores (an Exact cost center typed on a CloudSuite rule) would otherwise get no answer and keep
+# the whole row unverified for ever.
+SYSTEM_CODES = {
+    ("gl", "infor_cloudsuite"): [("gl_account", "account_code"), ("accounting_unit", "accounting_unit")],
+    ("gl", "exact_online"): [("gl_account", "gl_account"), ("cost_center", "cost_center")],
+}
+
+
+def codes_for(kind, system):
+    """[(lookup kind, field)] that the integration's ERP is asked about for a row of this mapping kind."""
+    return SYSTEM_CODES.get((kind, system), CODES[kind])
 
 
 def adapter_for(integration):
@@ -66,9 +83,10 @@ def _verify_group(rows, adapter_factory, user, summary):
     else:
         setup_problem = "" if hasattr(adapter, "lookup") else (
             f"the {registry.label(integration.erp_system)} adapter cannot look codes up yet")
+    code_fields = codes_for(kind, integration.erp_system)
     wanted = defaultdict(set)
     for row in rows:
-        for lookup_kind, field in CODES[kind]:
+        for lookup_kind, field in code_fields:
             code = (getattr(row, field) or "").strip()
             if code:
                 wanted[lookup_kind].add(code)
@@ -87,7 +105,7 @@ def _verify_group(rows, adapter_factory, user, summary):
     changed = []
     counts = {"verified": 0, "invalid": 0, "unverified": 0}
     for row in rows:
-        outcome = _outcome(row, kind, answers)
+        outcome = _outcome(row, code_fields, answers)
         if outcome is None:
             counts["unverified"] += 1
             continue
@@ -109,10 +127,10 @@ def _verify_group(rows, adapter_factory, user, summary):
     )
 
 
-def _outcome(row, kind, answers):
+def _outcome(row, code_fields, answers):
     """(state, message) for one row, or None when the ERP did not answer for one of its codes."""
     problems, notes = [], []
-    fields = [(lookup_kind, field, (getattr(row, field) or "").strip()) for lookup_kind, field in CODES[kind]]
+    fields = [(lookup_kind, field, (getattr(row, field) or "").strip()) for lookup_kind, field in code_fields]
     fields = [entry for entry in fields if entry[2]]
     if not fields:
         return None

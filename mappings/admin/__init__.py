@@ -2,15 +2,12 @@
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import urlencode
 
+from mappings.admin import unmapped  # noqa: F401  (registers the unmapped report)
 from mappings.admin.base import MappingAdmin, VerifiedFilter
-from mappings.models import (
-    CarrierMap, CustomerMap, GlRule, ImportUpload, ShipNodeMap, SightingKind, SkuMap, SupplierMap, UnmappedSighting,
-)
+from mappings.models import CarrierMap, CustomerMap, GlRule, ImportUpload, ShipNodeMap, SkuMap, SupplierMap
 
 
 class FeedErrorFilter(admin.SimpleListFilter):
@@ -77,43 +74,6 @@ class SupplierMapAdmin(MappingAdmin):
     list_display = ["walmart_sku", "vendor_id", "business_unit", "integration", "active", "verify_badge"]
     list_filter = ["integration", "active", VerifiedFilter, "business_unit"]
     search_fields = ["walmart_sku", "vendor_id"]
-
-
-@admin.register(UnmappedSighting)
-class UnmappedReportAdmin(admin.ModelAdmin):
-    """Walmart codes that orders needed and no active mapping covers, busiest first; one click to map one."""
-
-    list_display = ["value", "kind", "integration", "count", "first_seen", "last_seen", "create_link"]
-    list_filter = ["integration", "kind"]
-    search_fields = ["value"]
-    ordering = ["-count", "-last_seen"]
-
-    def get_queryset(self, request):
-        # A code mapped (actively) since it was seen drops off the report.
-        mapped_sku = SkuMap.objects.filter(integration=OuterRef("integration"), walmart_sku=OuterRef("value"), active=True)
-        mapped_node = ShipNodeMap.objects.filter(integration=OuterRef("integration"), ship_node=OuterRef("value"),
-                                                 active=True)
-        return (
-            super().get_queryset(request).select_related("integration")
-            .annotate(mapped_sku=Exists(mapped_sku), mapped_node=Exists(mapped_node))
-            .exclude(Q(kind=SightingKind.SKU, mapped_sku=True) | Q(kind=SightingKind.SHIP_NODE, mapped_node=True))
-        )
-
-    @admin.display(description="Map it")
-    def create_link(self, obj):
-        model, field = (SkuMap, "walmart_sku") if obj.kind == SightingKind.SKU else (ShipNodeMap, "ship_node")
-        url = reverse(f"admin:mappings_{model._meta.model_name}_add")
-        return format_html('<a href="{}?{}">Create mapping</a>', url,
-                           urlencode({"integration": obj.integration_id, field: obj.value}))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ImportUpload)

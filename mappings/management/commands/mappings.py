@@ -1,8 +1,10 @@
-"""`manage.py mappings import|export KIND FILE`: the admin's import and export, from the shell.
+"""`manage.py mappings import|export KIND FILE`: the admin's import and export, from the shell;
+`manage.py mappings refresh-unmapped --integration SLUG`: the unmapped report's "Refresh from Walmart".
 
 Exit codes: 0 when the file imported (or, with --dry-run, would import) without error rows;
 1 when any row has an error (nothing written, unless --skip-errors, which writes the valid rows
-and exits 0); 2 when the file as a whole is refused (size, format, headers).
+and exits 0); 2 when the file as a whole is refused (size, format, headers). refresh-unmapped
+exits 1 when Walmart cannot be read (the report is then unchanged).
 """
 
 import sys
@@ -11,9 +13,11 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from connectors.errors import ConnectorError
 from mappings import exporter, services
 from mappings.kinds import KINDS
 from mappings.spreadsheet import FileRefused, check_size
+from mappings.walmart_catalog import refresh_from_walmart
 from syncs.models import Integration
 
 MAX_ERRORS_PRINTED = 200
@@ -36,10 +40,16 @@ class Command(BaseCommand):
         exp.add_argument("file")
         exp.add_argument("--integration", help="Integration slug (default: all integrations).")
         exp.add_argument("--user", help="Username recorded in the audit trail.")
+        ref = sub.add_parser("refresh-unmapped", help="Add Walmart's unmapped items and ship nodes to the unmapped "
+                                                      "report and suggest ERP items for the SKUs.")
+        ref.add_argument("--integration", required=True, help="Integration slug (whose Walmart account to read).")
+        ref.add_argument("--user", help="Username recorded in the audit trail.")
 
     def handle(self, *args, **options):
         integration = self._integration(options.get("integration"))
         user = self._user(options.get("user"))
+        if options["action"] == "refresh-unmapped":
+            return self._refresh(integration, user)
         if options["action"] == "export":
             return self._export(options["kind"], options["file"], integration, user)
         return self._import(options, integration, user)
@@ -70,6 +80,14 @@ class Command(BaseCommand):
         rows = exporter.count_rows(kind, integration)
         services.audit_export(kind, Path(filename).name, rows, user=user, integration=integration, source="cli")
         self.stdout.write(f"Exported {rows} {KINDS[kind].label} to {filename}.")
+
+    def _refresh(self, integration, user):
+        try:
+            result = refresh_from_walmart(integration, user=user)
+        except ConnectorError as exc:
+            self.stderr.write(f"Could not read Walmart for {integration.slug}: {exc}. The unmapped report is unchanged.")
+            sys.exit(1)
+        self.stdout.write(str(result))
 
     def _import(self, options, integration, user):
         path = Path(options["file"])
