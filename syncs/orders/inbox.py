@@ -26,6 +26,7 @@ logger = logging.getLogger(__name__)
 
 CLAIM_SECONDS = 300
 MAX_BACKOFF = 3600
+UNKNOWN_ORDER_ATTEMPTS = 3
 
 
 def order_integrations(account):
@@ -80,8 +81,17 @@ def process_account(account, *, limit=500, retry_now=False):
         try:
             order = row.payload if row.source == InboxEvent.Source.POLL else client.get_order(row.purchase_order_id)
             if order is None:
-                _finish(row, InboxEvent.Status.FAILED, f"Walmart does not know purchase order {row.purchase_order_id}")
-                counts["failed"] += 1
+                # A delivery can outrun the order's readability, so ask again a few times; what Walmart
+                # still does not know then (e.g. the sample PO of POST /v3/webhooks/test) is set aside,
+                # not failed: it is not work anyone can do anything about.
+                message = f"Walmart does not know purchase order {row.purchase_order_id}"
+                if row.attempts + 1 < UNKNOWN_ORDER_ATTEMPTS:
+                    _back_off(row, message)
+                    counts["retry"] += 1
+                else:
+                    _finish(row, InboxEvent.Status.IGNORED, f"{message} (asked {UNKNOWN_ORDER_ATTEMPTS} times: "
+                                                            "a test delivery, or an order Walmart withdrew)")
+                    counts["ignored"] = counts.get("ignored", 0) + 1
                 continue
             _store_everywhere(integrations, order, row)
         except (RecoverableError, AmbiguousOutcome, ConfigError) as exc:
