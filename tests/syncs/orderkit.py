@@ -125,3 +125,25 @@ class ScriptedErp(ErpAdapter):
 
     def stock_levels(self, items, warehouse):
         return [StockLevel(item, warehouse, self.stock.get((item, warehouse), Decimal("0"))) for item in items]
+
+
+def demo_integration(system, site_url, **settings):
+    """One ERP's demo set-up only (cheaper than `manage.py demo`): the emulator's demo connection and
+    data, a Walmart seller, an integration with the demo mapping files. Returns (integration, walmart account)."""
+    import inspect
+
+    from mappings import demo as mapping_demo
+    from sandbox import credentials
+    from sandbox.management.commands.demo import DEMO_CONNECTIONS, seed_function
+    from sandbox.walmart.seed import provision_connection as provision_walmart
+    from syncs.models import Integration
+
+    name = dict(DEMO_CONNECTIONS)[system]
+    walmart = provision_walmart("demo-walmart", site_url)
+    erp = seed_function(system, "provision_connection")(name, site_url=site_url)
+    seed = seed_function(system, "seed_demo")
+    seed(**({"site_url": site_url} if "site_url" in inspect.signature(seed).parameters else {}))
+    integration = Integration.objects.create(slug=name, name=name, walmart=walmart, erp=erp,
+                                             enabled_flows=["orders_in"], **settings)
+    mapping_demo.seed(integration)
+    return integration, credentials.find_account("walmart", walmart.typed_config.client_id)
