@@ -17,6 +17,18 @@ from syncs.orders import review
 from syncs.orders.validate import validate
 
 
+class ReasonFilter(admin.SimpleListFilter):
+    title = "reason"
+    parameter_name = "review_reason"
+
+    def lookups(self, request, model_admin):
+        present = model_admin.get_queryset(request).values_list("review_reason", flat=True).distinct()
+        return [(code, review.REVIEW_REASONS.get(code, code)) for code in sorted(set(present))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(review_reason=self.value()) if self.value() else queryset
+
+
 class RejectForm(forms.Form):
     cancel_reason = forms.ChoiceField(choices=[(r, r) for r in review.CANCEL_REASONS],
                                       help_text="Sent to Walmart with the cancellation of every open line")
@@ -29,9 +41,9 @@ class PostAnywayForm(forms.Form):
 
 @admin.register(ReviewOrder)
 class ReviewQueueAdmin(admin.ModelAdmin):
-    list_display = ["purchase_order_id", "integration", "review_reason", "problem", "age", "ack_deadline_display",
+    list_display = ["purchase_order_id", "integration", "reason", "problem", "age", "ack_deadline_display",
                     "on_hold", "order_total"]
-    list_filter = ["review_reason", "integration", "on_hold"]
+    list_filter = [ReasonFilter, "integration", "on_hold"]
     search_fields = ["purchase_order_id", "customer_order_id", "lines__sku", "review_message"]
     list_select_related = ["integration"]
     ordering = ["order_date", "id"]
@@ -61,6 +73,11 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     def has_post_anyway_permission(self, request):
         return request.user.has_perm("syncs.post_anyway")
+
+    @admin.display(description="reason", ordering="review_reason")
+    def reason(self, obj):
+        return format_html('{}<br><code>{}</code>', review.REVIEW_REASONS.get(obj.review_reason, obj.review_reason),
+                           obj.review_reason)
 
     @admin.display(description="problem")
     def problem(self, obj):

@@ -8,6 +8,9 @@ from fernet_fields import EncryptedTextField
 
 from connectors.registry import ERP_SYSTEMS
 
+# ERPs whose order document is a revenue document (a GL journal, a sales invoice), not a fulfilment one.
+REVENUE_DOCUMENT_SYSTEMS = {"infor_cloudsuite", "exact_online"}
+
 FLOWS = [
     ("orders_in", "Walmart orders → ERP"),
     ("returns_in", "Walmart returns → ERP"),
@@ -62,6 +65,13 @@ class Integration(models.Model):
         default=30, help_text="Flag orders not acknowledged this long before Walmart's 4-hour expectation")
     autocancel_margin_hours = models.PositiveIntegerField(
         default=24, help_text="Flag lines this close to auto-cancel (estimated ship date + 4 days)")
+    class WfsPosting(models.TextChoices):
+        AUTO = "auto", "Per ERP: revenue documents yes (CloudSuite GL, Exact invoices), fulfilment documents no"
+        YES = "yes", "Post WFS orders to the ERP (never acknowledged or cancelled by us)"
+        NO = "no", "Only report WFS orders (read-only)"
+
+    # DESIGN §1: Walmart ships WFS orders from its own stock; their revenue still belongs in the books.
+    wfs_posting = models.CharField(max_length=4, choices=WfsPosting.choices, default=WfsPosting.AUTO)
     post_max_attempts = models.PositiveIntegerField(default=8, help_text="Then the order goes to review")
     post_backoff_cap_seconds = models.PositiveIntegerField(default=3600)
 
@@ -104,6 +114,12 @@ class Integration(models.Model):
     @property
     def erp_system(self):
         return self.erp.system
+
+    @property
+    def posts_wfs_orders(self):
+        if self.wfs_posting == self.WfsPosting.AUTO:
+            return self.erp_system in REVENUE_DOCUMENT_SYSTEMS
+        return self.wfs_posting == self.WfsPosting.YES
 
     def clean(self):
         if self.walmart_id and self.walmart.system != "walmart":

@@ -27,7 +27,7 @@ from syncs.orders.preview import decisions
 from syncs.orders.validate import format_quantity, open_reservations
 
 S = MarketplaceOrder.Status
-NODE_TYPES = ("SellerFulfilled", "3PLFulfilled")  # WFS orders are only reported, never posted
+NODE_TYPES = ("SellerFulfilled", "3PLFulfilled", "WFSFulfilled")
 
 
 def _new_on_walmart(integration):
@@ -98,8 +98,8 @@ def plan(integration, *, walmart=True):
 
 def _one(integration, resolver, adapter, stock, order, lines):
     entry = {"purchase_order_id": order.purchase_order_id, "status": order.status if order.pk else "new on Walmart"}
-    if order.is_wfs:
-        return {**entry, "verdict": "read_only (WFS: reported, never posted)"}
+    if order.is_wfs and not integration.posts_wfs_orders:
+        return {**entry, "verdict": "read_only (WFS: reported, not posted by this integration)"}
     try:
         built = build(order, resolver, lines)
     except OrderShapeError as exc:

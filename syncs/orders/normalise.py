@@ -27,7 +27,7 @@ def store(integration, data):
         created = order is None
         if created:
             order = MarketplaceOrder(integration=integration, purchase_order_id=parsed.purchase_order_id)
-            if parsed.values["ship_node_type"] == "WFSFulfilled":
+            if parsed.values["ship_node_type"] == "WFSFulfilled" and not integration.posts_wfs_orders:
                 order.status = MarketplaceOrder.Status.READ_ONLY  # Walmart fulfils it; we only report it
         for name, value in parsed.values.items():
             setattr(order, name, value)

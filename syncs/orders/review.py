@@ -20,6 +20,27 @@ CANCEL_REASONS = ["SELLER_CANCEL_OUT_OF_STOCK", "SELLER_CANCEL_PRICING_ERROR", "
                   "SELLER_CANCEL_ADDRESS_NOT_SERVICEABLE", "CUSTOMER_REQUESTED_SELLER_TO_CANCEL"]
 
 
+# What each review reason code means, in staff's words (the codes are DESIGN §4 and the resolver's).
+REVIEW_REASONS = {
+    "unmapped_sku": "Walmart SKU not mapped",
+    "unmapped_node": "Ship node not mapped",
+    "unmapped_gl": "No GL rule",
+    "unmapped_customer": "No customer mapping",
+    "no_supplier": "No supplier mapped",
+    "invalid_mapping": "Mapping refused by the ERP or incomplete",
+    "invalid_address": "Ship-to address incomplete",
+    "out_of_stock": "Out of stock in the ERP",
+    "no_po_match": "No open purchase order",
+    "ambiguous_po_match": "Several open purchase orders",
+    "amount_mismatch": "Walmart's totals do not add up",
+    "intent_to_cancel": "Buyer asked to cancel",
+    "erp_rejected": "Refused by the ERP",
+    "erp_config": "ERP connection set-up",
+    "ambiguous_outcome": "ERP outcome unknown",
+    "attempts_exceeded": "ERP kept failing",
+}
+
+
 class DecisionError(Exception):
     pass
 

@@ -115,7 +115,8 @@ def validate(integration, *, adapter=None, orders=None, user=None):
                     continue
             checked.append((order, built))
         needs_stock = needs_stock and hasattr(adapter, "stock_levels")
-        keys = {(l.erp_item, l.warehouse) for _, b in checked for l in b.posting.lines}
+        # WFS orders (posted as revenue only) ship from Walmart's stock, not the seller's.
+        keys = {(l.erp_item, l.warehouse) for o, b in checked if not o.is_wfs for l in b.posting.lines}
         stock = _stock(adapter, keys) if needs_stock and keys else None
     except (RecoverableError, AmbiguousOutcome) as exc:
         # The ERP cannot be read now: nothing decided, the orders stay pending for the next run.
@@ -137,7 +138,8 @@ def _decide(integration, checked, stock, counts, user):
         keys = {(l.erp_item, l.warehouse) for _, b in checked for l in b.posting.lines}
         reserved = open_reservations(integration.erp, keys) if stock is not None else {}
         for order, built in checked:
-            short = _shortages(built, stock, reserved) if stock is not None else []
+            holds_stock = stock is not None and not order.is_wfs
+            short = _shortages(built, stock, reserved) if holds_stock else []
             if short:
                 _out_of_stock(integration, order, short, counts, user)
                 continue
@@ -145,6 +147,9 @@ def _decide(integration, checked, stock, counts, user):
                     status=S.READY, review_reason="", review_message="", validated_at=clock.now()):
                 continue  # another worker validated it, or it was put on hold meanwhile
             release(order, "revalidated")
+            if not holds_stock:
+                counts["ready"] += 1
+                continue
             StockReservation.objects.bulk_create([
                 StockReservation(erp=integration.erp, order=order, line_number=l.line_number, erp_item=l.erp_item,
                                  warehouse=l.warehouse, quantity=l.quantity) for l in built.posting.lines
