@@ -41,7 +41,7 @@ class PostAnywayForm(forms.Form):
 
 @admin.register(ReviewOrder)
 class ReviewQueueAdmin(admin.ModelAdmin):
-    list_display = ["purchase_order_id", "integration", "reason", "problem", "age", "ack_deadline_display",
+    list_display = ["purchase_order_id", "integration_slug", "reason", "problem", "age", "ack_deadline_display",
                     "on_hold", "order_total"]
     list_filter = [ReasonFilter, "integration", "on_hold"]
     search_fields = ["purchase_order_id", "customer_order_id", "lines__sku", "review_message"]
@@ -79,9 +79,15 @@ class ReviewQueueAdmin(admin.ModelAdmin):
         return format_html('{}<br><code>{}</code>', review.REVIEW_REASONS.get(obj.review_reason, obj.review_reason),
                            obj.review_reason)
 
+    @admin.display(description="integration", ordering="integration__slug")
+    def integration_slug(self, obj):
+        return obj.integration.slug
+
     @admin.display(description="problem")
     def problem(self, obj):
-        return obj.review_message[:160]
+        # The whole message is on the order's page; the queue shows enough to triage.
+        text = obj.review_message
+        return text if len(text) <= 110 else text[:107] + "..."
 
     @admin.display(description="age", ordering="order_date")
     def age(self, obj):

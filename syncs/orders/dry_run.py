@@ -104,7 +104,7 @@ def _one(integration, resolver, adapter, stock, order, lines):
         built = build(order, resolver, lines)
     except OrderShapeError as exc:
         return {**entry, "verdict": f"cannot read: {exc}"}
-    entry["decisions"] = decisions(built)
+    entry["decisions"] = decisions(built, integration.erp_system)
     if built.posting is None:
         return {**entry, "verdict": "needs_review: " + "; ".join(f"{r.code}: {r.message}" for r in built.reasons)}
     try:

@@ -5,16 +5,29 @@ posting" page and by `sync INTEGRATION orders_in --dry-run`."""
 from mappings.resolve import Resolver
 from syncs.orders.build import build
 from syncs.orders.post import adapter_for
+from syncs.orders.validate import format_quantity
 
 
-def decisions(built):
+# The GL dimensions each ERP posts with, in the words staff know them by.
+GL_SHOWN = {"exact_online": ("gl_account", "cost_center"),
+            "infor_cloudsuite": ("accounting_entity", "accounting_unit", "account_code"),
+            "ifs_cloud": ("company",)}
+
+
+def _gl(target, system):
+    dimensions = [getattr(target, name) for name in GL_SHOWN.get(system, ("gl_account",)) if getattr(target, name)]
+    return f"{' / '.join(dimensions)} ({target.level} rule)"
+
+
+def decisions(built, system=""):
     rows = []
     for line, resolved in built.resolved:
         rows.append({
-            "line": line.line_number, "sku": line.sku, "walmart_quantity": str(line.quantity),
-            "erp_item": resolved.erp_item, "erp_quantity": str(resolved.quantity) if resolved.quantity is not None else "",
+            "line": line.line_number, "sku": line.sku, "walmart_quantity": format_quantity(line.quantity),
+            "erp_item": resolved.erp_item,
+            "erp_quantity": format_quantity(resolved.quantity) if resolved.quantity is not None else "",
             "warehouse": resolved.warehouse, "location": resolved.location,
-            "gl": {charge: {k: v for k, v in vars(t).items() if v and k != "charge_type"} for charge, t in resolved.gl.items()},
+            "gl": {charge: _gl(target, system) for charge, target in resolved.gl.items()},
             "supplier": resolved.vendor_id, "problems": [r.message for r in resolved.reasons],
         })
     return rows
@@ -27,7 +40,7 @@ def preview(order, *, resolver=None, adapter=None):
     result = {"purchase_order_id": order.purchase_order_id, "erp": integration.erp_system,
               "reference": built.posting.reference if built.posting else "",
               "customer": built.posting.customer if built.posting else "",
-              "decisions": decisions(built), "reasons": [f"{r.code}: {r.message}" for r in built.reasons],
+              "decisions": decisions(built, integration.erp_system), "reasons": [f"{r.code}: {r.message}" for r in built.reasons],
               "payload": None}
     if built.posting is not None:
         result["payload"] = (adapter or adapter_for(integration)).preview_order(built.posting)
