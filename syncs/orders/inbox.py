@@ -29,17 +29,23 @@ MAX_BACKOFF = 3600
 UNKNOWN_ORDER_ATTEMPTS = 3
 
 
+def flow_integrations(account, flow):
+    """The active integrations of a Walmart account that run `flow` (they all take from its inbox)."""
+    return [i for i in Integration.objects.filter(walmart=account, active=True) if flow in (i.enabled_flows or [])]
+
+
 def order_integrations(account):
-    return [i for i in Integration.objects.filter(walmart=account, active=True) if "orders_in" in (i.enabled_flows or [])]
+    return flow_integrations(account, "orders_in")
 
 
-def _due(account, retry_now=False):
+def due(account, kind, retry_now=False):
+    """Inbox rows of `kind` ready to work: pending and due, or claimed by a worker whose claim ran out."""
     now = timezone.now()
     pending = Q(status=InboxEvent.Status.PENDING)
     if not retry_now:
         pending &= Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     stale = Q(status=InboxEvent.Status.PROCESSING, claimed_until__lt=now)
-    return InboxEvent.objects.filter(account=account, kind="order").filter(pending | stale).order_by("id")
+    return InboxEvent.objects.filter(account=account, kind=kind).filter(pending | stale).order_by("id")
 
 
 HOLD_EVENTS = {"INTENT_TO_CANCEL"}
@@ -74,7 +80,7 @@ def process_account(account, *, limit=500, retry_now=False):
     """Turn due order events of one Walmart account into MarketplaceOrders. Returns counts."""
     counts = {"processed": 0, "failed": 0, "retry": 0}
     integrations = order_integrations(account)
-    ids = claim(_due(account, retry_now)[:limit], status_field="status", from_status=InboxEvent.Status.PENDING,
+    ids = claim(due(account, "order", retry_now)[:limit], status_field="status", from_status=InboxEvent.Status.PENDING,
                 to_status=InboxEvent.Status.PROCESSING, until_field="claimed_until", seconds=CLAIM_SECONDS)
     client = WalmartClient(account)
     for row in InboxEvent.objects.filter(pk__in=ids).order_by("id"):

@@ -11,14 +11,12 @@ reason, never silently.
 import logging
 
 from django.db import IntegrityError
-from django.db.models import Q
-from django.utils import timezone
 
 from connectors.errors import AmbiguousOutcome, ConfigError, PermanentError, RecoverableError
 from connectors.walmart.client import WalmartClient
 from syncs.locking import claim
-from syncs.models import InboxEvent, Integration
-from syncs.orders.inbox import CLAIM_SECONDS, _back_off, _finish
+from syncs.models import InboxEvent
+from syncs.orders.inbox import CLAIM_SECONDS, _back_off, _finish, due, flow_integrations
 from syncs.orders.parse import OrderShapeError
 from syncs.returns.normalise import store
 
@@ -26,16 +24,7 @@ logger = logging.getLogger(__name__)
 
 
 def return_integrations(account):
-    return [i for i in Integration.objects.filter(walmart=account, active=True) if "returns_in" in (i.enabled_flows or [])]
-
-
-def _due(account, retry_now=False):
-    now = timezone.now()
-    pending = Q(status=InboxEvent.Status.PENDING)
-    if not retry_now:
-        pending &= Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
-    stale = Q(status=InboxEvent.Status.PROCESSING, claimed_until__lt=now)
-    return InboxEvent.objects.filter(account=account, kind="return").filter(pending | stale).order_by("id")
+    return flow_integrations(account, "returns_in")
 
 
 def fetch_return(client, return_order_id):
@@ -58,7 +47,7 @@ def process_account(account, *, limit=500, retry_now=False):
     """Turn due return events of one Walmart account into MarketplaceReturns. Returns counts."""
     counts = {"processed": 0, "failed": 0, "retry": 0}
     integrations = return_integrations(account)
-    ids = claim(_due(account, retry_now)[:limit], status_field="status", from_status=InboxEvent.Status.PENDING,
+    ids = claim(due(account, "return", retry_now)[:limit], status_field="status", from_status=InboxEvent.Status.PENDING,
                 to_status=InboxEvent.Status.PROCESSING, until_field="claimed_until", seconds=CLAIM_SECONDS)
     client = WalmartClient(account)
     for row in InboxEvent.objects.filter(pk__in=ids).order_by("id"):
