@@ -14,6 +14,13 @@ Musts, for every ERP adapter:
 Optional: `lookup(kind, codes) -> {code: (exists, message)}` (kinds item, warehouse, gl_account,
 cost_center, customer, supplier) lets mapping verification ask the ERP whether codes exist; a kind
 the adapter cannot check answers nothing, which leaves those mapping rows unverified.
+
+Optional: `items_by_gtin(gtins) -> {gtin14: [(item_code, description)]}` lets mapping suggestions
+(mappings/suggestions.py) find the ERP items whose item master carries these GTIN-14s, in one batched
+read per call (chunked where the vendor limits filter length); GTINs are passed and answered as
+GTIN-14 whatever form the ERP stores, GTINs no item carries are left out. IFS Cloud (sales part
+GtinNo, UNCONFIRMED name, a setting), Infor M3 (MMS025MI EAN aliases) and Exact Online (item Barcode)
+offer it.
 """
 
 from abc import ABC, abstractmethod

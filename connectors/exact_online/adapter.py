@@ -6,7 +6,7 @@ from decimal import Decimal
 from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
 from connectors.errors import ConsentLost, PermanentError
 from connectors.exact_online import orders
-from connectors.exact_online.client import DOCUMENTS, ExactClient
+from connectors.exact_online.client import DOCUMENTS, ExactClient, as_gtin14, gtin_forms
 
 # What a code resolves through: kind -> (client read, label for messages, field that says "blocked").
 RESOLVE = {"customer": ("accounts", "customer account", "Blocked"), "item": ("items", "item", None),
@@ -194,6 +194,26 @@ class Adapter(ErpAdapter):
             else:
                 answers[code] = (True, row.get("Description") or row.get("Name") or "")
         return answers
+
+    def items_by_gtin(self, gtins):
+        """{gtin14: [(item code, description)]} of the Exact items whose Barcode is one of these GTIN-14s,
+        for mapping suggestions (mappings/suggestions.py).
+
+        Exact compares strings exactly, so each GTIN is asked for in every form it may be keyed in
+        (GTIN-14, EAN-13, UPC-A, EAN-8: client.gtin_forms) in one filtered read of logistics/Items
+        (chunked to keep the URL short); answers are compared as GTIN-14. GTINs no item carries are
+        left out.
+        """
+        wanted = {as_gtin14(gtin) for gtin in gtins} - {""}
+        if not wanted:
+            return {}
+        forms = [form for gtin in sorted(wanted) for form in gtin_forms(gtin)]
+        found = {}
+        for row in self.client.items_by_barcode(forms):
+            gtin, entry = as_gtin14(row.get("Barcode")), ((row.get("Code") or "").strip(), row.get("Description") or "")
+            if gtin in wanted and entry[0] and entry not in found.setdefault(gtin, []):
+                found[gtin].append(entry)
+        return {gtin: sorted(items) for gtin, items in found.items()}
 
 
 def _document(kind, reference, row):

@@ -9,7 +9,7 @@ from decimal import Decimal
 from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
 from connectors.errors import PermanentError
 from connectors.ifs_cloud import orders
-from connectors.ifs_cloud.client import ORDERS, IfsClient, charges_path, lines_path, release_path
+from connectors.ifs_cloud.client import ORDERS, IfsClient, as_gtin14, charges_path, gtin_forms, lines_path, release_path
 from connectors.ifs_cloud.odata import wire
 
 CANCELLED = "Cancelled"
@@ -221,3 +221,24 @@ class Adapter(ErpAdapter):
             return answers
         return {}
 
+
+    def items_by_gtin(self, gtins):
+        """{gtin14: [(catalog no, description)]} of the configured site's sales parts carrying these
+        GTIN-14s (property `gtin_field`), for mapping suggestions (mappings/suggestions.py).
+
+        IFS compares strings exactly, so each GTIN is asked for in every form it may be keyed in
+        (GTIN-14, EAN-13, UPC-A, EAN-8: client.gtin_forms) in one filtered read (chunked to keep the
+        URL short); answers are compared as GTIN-14. GTINs no sales part carries are left out. With
+        gtin_field blank the read is not offered and nothing is asked.
+        """
+        field = self.config.gtin_field
+        wanted = {as_gtin14(gtin) for gtin in gtins} - {""}
+        if not field or not wanted:
+            return {}
+        forms = [form for gtin in sorted(wanted) for form in gtin_forms(gtin)]
+        found = {}
+        for value, catalog_no, description in self.client.sales_parts_by_gtin(self.config.site, forms, field=field):
+            gtin = as_gtin14(value)
+            if gtin in wanted and (catalog_no, description) not in found.setdefault(gtin, []):
+                found[gtin].append((catalog_no, description))
+        return {gtin: sorted(items) for gtin, items in found.items()}

@@ -20,6 +20,23 @@ PAGE_SIZE = 500
 PARTS_PER_QUERY = 40
 
 
+def gtin_forms(gtin):
+    """The ways an ERP user may have keyed a GTIN-14 in: as is, and without the leading zeros that
+    make EAN-13, UPC-A (12) and EAN-8 digits GTIN-14."""
+    forms = [gtin]
+    for length in (13, 12, 8):
+        if gtin[:14 - length] == "0" * (14 - length):
+            forms.append(gtin[14 - length:])
+    return forms
+
+
+def as_gtin14(text):
+    """A GTIN/EAN/UPC text left-padded to 14 digits, or "" when it is not 8, 12, 13 or 14 digits
+    (check digits are the caller's concern: it compares with GTIN-14s it validated)."""
+    digits = str(text or "").strip()
+    return digits.zfill(14) if digits.isdigit() and len(digits) in (8, 12, 13, 14) else ""
+
+
 class IfsClient:
     def __init__(self, connection, *, page_size=PAGE_SIZE):
         self.connection = connection
@@ -148,6 +165,24 @@ class IfsClient:
             site=r["Contract"], catalog_no=r["CatalogNo"], description=r.get("CatalogDesc") or "",
             part_no=r.get("PartNo") or "", sales_unit=r.get("SalesUnitMeas") or "", list_price=dec(r.get("ListPrice")),
         ) for r in rows]
+
+    def sales_parts_by_gtin(self, site, gtins, *, field):
+        """[(GTIN as IFS has it, CatalogNo, CatalogDesc)] of the site's sales parts whose `field` is one of
+        `gtins` (exact values: the caller sends every form a GTIN may be keyed in), PARTS_PER_QUERY values
+        per query, so the URL stays short.
+
+        # Reference: SalesPartHandling.svc/SalesPartSet?$filter=Contract eq 'S1' and (GtinNo eq '..' or ...)
+        #   (entity set and keys: erp-apis.md §A.4 "Sales parts"; the GTIN property name is UNCONFIRMED,
+        #   hence IfsCloudConfig.gtin_field)
+        """
+        values = list(dict.fromkeys(gtins))
+        rows = []
+        for start in range(0, len(values), PARTS_PER_QUERY):
+            rows += self._collection(
+                "SalesPartHandling.svc/SalesPartSet", what="read sales parts by GTIN",
+                filter=f"Contract eq {literal(site)} and {any_of(field, values[start:start + PARTS_PER_QUERY])}",
+                select=f"Contract,CatalogNo,CatalogDesc,{field}", orderby="CatalogNo")
+        return [(str(r.get(field) or "").strip(), r["CatalogNo"], r.get("CatalogDesc") or "") for r in rows]
 
     def price_query(self, catalog_no, *, customer_no, site, currency_code, quantity=1):
         """The customer's calculated net price for one sales part (call clean_price_queries() afterwards).

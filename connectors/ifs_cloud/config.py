@@ -34,6 +34,12 @@ class IfsCloudConfig(BaseConfig):
     ship_via_codes: dict[str, str] = Field(default_factory=dict)
     # WantedDeliveryDate = Walmart order date + this many days (the posting carries no promised date).
     wanted_delivery_days: int = Field(default=0, ge=0, le=60)
+    # Sales part property holding the item's GTIN, read by items_by_gtin (mapping suggestions).
+    # UNCONFIRMED: erp-apis.md §A.4 lists SalesPartSet without a GTIN property; "GtinNo" is IFS's usual
+    # column name (IFS also keeps GTINs per part in a PartGtin entity). Check the tenant's
+    # SalesPartHandling.svc/$metadata and set the name it has; blank = the read is not offered.
+    gtin_field: str = Field(default="GtinNo", max_length=60, pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$",
+                            description="SalesPartSet property with the GTIN (blank: no GTIN read)")
     # IFS 24R2 access tokens live 180 s: refresh 30 s ahead, so a slow call never carries an expired one.
     token_refresh_margin: float = Field(default=30, ge=0, le=170)
 

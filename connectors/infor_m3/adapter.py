@@ -11,7 +11,7 @@ from decimal import Decimal
 from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
 from connectors.errors import AmbiguousOutcome, PermanentError, RecoverableError
 from connectors.infor_m3 import customers, orders
-from connectors.infor_m3.client import EXECUTE, M3Client, M3TransactionError
+from connectors.infor_m3.client import EXECUTE, M3Client, M3TransactionError, as_gtin14, gtin_forms
 
 logger = logging.getLogger(__name__)
 
@@ -243,3 +243,28 @@ class Adapter(ErpAdapter):
             answers[code] = (True, record.get("ITDS") or record.get("CUNM") or "")
         return answers
 
+
+    def items_by_gtin(self, gtins):
+        """{gtin14: [(item number, "")]} of the M3 items carrying these GTIN-14s as an EAN alias
+        (MMS025, category `gtin_alias_category`), for mapping suggestions (mappings/suggestions.py).
+
+        M3 matches alias numbers exactly, so each GTIN is asked for as keyed in M3 may have it: as
+        GTIN-14 and as EAN-13 / UPC-A / EAN-8 without the leading zeros (client.gtin_forms), all in
+        one bulk MMS025MI/LstItem read (client.READS_PER_BULK reads per request). LstItem answers no
+        item text, so descriptions are "" (a second read per item would cost more than the note is
+        worth). GTINs no item carries are left out.
+        """
+        wanted = {as_gtin14(gtin) for gtin in gtins} - {""}
+        forms = {form: gtin for gtin in sorted(wanted) for form in gtin_forms(gtin)}
+        if not forms:
+            return {}
+        found = {}
+        for number, records in self.client.items_by_alias(list(forms), self.config.gtin_alias_category).items():
+            gtin = forms.get(number)
+            if gtin is None:
+                continue
+            for record in records:
+                entry = (record["ITNO"], "")
+                if entry not in found.setdefault(gtin, []):
+                    found[gtin].append(entry)
+        return {gtin: sorted(items) for gtin, items in found.items() if items}

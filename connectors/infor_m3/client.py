@@ -18,9 +18,30 @@ from decimal import Decimal
 from urllib.parse import quote
 
 from connectors import http
-from connectors.errors import PermanentError
+from connectors.errors import AmbiguousOutcome, PermanentError, RecoverableError
 
 EXECUTE = "M3/m3api-rest/v2/execute"
+# Transactions per bulk read. M3 documents no cap on a bulk request's transactions (UNCONFIRMED);
+# this keeps one request's body and run time modest.
+READS_PER_BULK = 200
+
+
+def gtin_forms(gtin):
+    """The ways an ERP user may have keyed a GTIN-14 in: as is, and without the leading zeros that
+    make EAN-13, UPC-A (12) and EAN-8 digits GTIN-14 (so "00012345678905" -> also "0012345678905",
+    "012345678905")."""
+    forms = [gtin]
+    for length in (13, 12, 8):
+        if gtin[:14 - length] == "0" * (14 - length):
+            forms.append(gtin[14 - length:])
+    return forms
+
+
+def as_gtin14(text):
+    """An ERP's GTIN/EAN/UPC text left-padded to 14 digits, or "" when it is not 8, 12, 13 or 14 digits
+    (check digits are the caller's concern: it compares with GTIN-14s it validated)."""
+    digits = str(text or "").strip()
+    return digits.zfill(14) if digits.isdigit() and len(digits) in (8, 12, 13, 14) else ""
 
 
 class M3TransactionError(PermanentError):
@@ -217,6 +238,35 @@ class M3Client:
                 entry["selectedColumns"] = list(columns)
             body["transactions"].append(entry)
         return body
+
+    def items_by_alias(self, alias_numbers, category):
+        """{alias number: [MMS025MI records (ITNO, POPN, ALWT, ALWQ...)]} for the items carrying each
+        alias number in that alias category; a number no item carries maps to []. One bulk read of
+        MMS025MI/LstItem per READS_PER_BULK numbers (a read: a lost answer is retried, not ambiguous).
+
+        # Reference: MMS025MI "Alias numbers interface" LstItem (POPN required; ALWT optional), M3 API
+        #   metadata in GaryWayneSmith/M3H5 M3H5Lib.Api/MMS025MIResource.cs; EAN as an item alias (POPN
+        #   with ALWT/ALWQ), erp-apis.md C.3
+        """
+        numbers = list(dict.fromkeys(alias_numbers))
+        found = {}
+        for start in range(0, len(numbers), READS_PER_BULK):
+            chunk = numbers[start:start + READS_PER_BULK]
+            reads = [("LstItem", {"POPN": number, "ALWT": category}, ["ITNO", "POPN", "ALWT", "ALWQ"])
+                     for number in chunk]
+            try:
+                answer = self.bulk("MMS025MI", reads)
+            except AmbiguousOutcome as exc:
+                raise RecoverableError(f"Infor M3 MMS025MI/LstItem: no answer ({exc}); a read, safe to retry") from exc
+            if len(answer.results) != len(chunk):
+                answer.raise_for_errors()
+                raise PermanentError(f"Infor M3 MMS025MI: {len(answer.results)} answers for {len(chunk)} alias numbers",
+                                     status=200)
+            for number, result in zip(chunk, answer.results):
+                if not result.ok and result.error_field != "POPN":  # an unknown alias number is simply no item
+                    raise M3TransactionError("MMS025MI", result)
+                found[number] = [r for r in result.records if r.get("ITNO")] if result.ok else []
+        return found
 
     def bulk(self, program, transactions):
         """Run several transactions of one program in order, in ONE request; returns the M3Response.

@@ -41,6 +41,10 @@ class M3Config(BaseConfig):
     # Send AddBatchHead, the AddBatchLines and Confirm in ONE bulk request, leaving ORNO blank after the
     # head. UNCONFIRMED that every M3 carries the batch ORNO so; False = head first, then lines + Confirm.
     single_call_orders: bool = True
+    # Alias category (MMS025 ALWT) under which the items' GTIN/EAN is kept, for items_by_gtin.
+    # UNCONFIRMED: erp-apis.md C.3 names the EAN as an item alias (POPN with ALWT/ALWQ) but not its
+    # category number; 2 is the usual EAN category. Set what the tenant's MMS025 uses.
+    gtin_alias_category: int = Field(default=2, ge=1, le=99, description="ALWT of the items' EAN/GTIN aliases")
     # Records asked for per list call (M3's maxrecs); list reads page by key until a short page.
     page_size: int = Field(default=500, ge=1, le=10000)
     token_refresh_margin: float = Field(default=300, ge=0, le=3600)

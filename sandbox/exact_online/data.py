@@ -42,12 +42,17 @@ def warehouse_by_code():
     return {w["Code"]: w for w in warehouses()}
 
 
+def barcode(gtin):
+    """A catalog GTIN-14 as an Exact user keys it in as the item's Barcode: EAN-13 when it starts with 0."""
+    return gtin[1:] if gtin.startswith("0") else gtin
+
+
 @lru_cache(maxsize=1)
 def items():
     return tuple({
         "ID": guid("item", i.item_code), "Code": i.item_code, "Description": i.name, "IsSalesItem": True,
         "IsStockItem": True, "StandardSalesPrice": i.price, "CostPriceStandard": i.cost, "Unit": "pc",
-        "Barcode": i.gtin, "ItemGroupCode": i.category.upper().replace(" ", "")[:10], "Created": CREATED,
+        "Barcode": barcode(i.gtin), "ItemGroupCode": i.category.upper().replace(" ", "")[:10], "Created": CREATED,
         "Modified": CREATED,
     } for i in catalog.items()) + tuple({
         "ID": guid("item", code), "Code": code, "Description": description, "IsSalesItem": True,

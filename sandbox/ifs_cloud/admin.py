@@ -75,9 +75,9 @@ class StockAdmin(ReadOnlyAdmin):
 
 @admin.register(SalesPart)
 class SalesPartAdmin(ReadOnlyAdmin):
-    list_display = ["catalog_no", "catalog_desc", "contract", "list_price", "realm"]
+    list_display = ["catalog_no", "catalog_desc", "contract", "list_price", "gtin_no", "realm"]
     list_filter = ["contract", "realm"]
-    search_fields = ["catalog_no", "catalog_desc"]
+    search_fields = ["catalog_no", "catalog_desc", "gtin_no"]
 
 
 @admin.register(Site)

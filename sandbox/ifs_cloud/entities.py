@@ -43,6 +43,9 @@ SALES_PART = EntitySet("SalesPartSet", [
     _p("Contract", "contract"), _p("CatalogNo", "catalog_no"), _p("CatalogDesc", "catalog_desc"),
     _p("PartNo", "part_no"), _p("SalesUnitMeas", "sales_unit_meas"), _p("PriceUnitMeas", "sales_unit_meas"),
     _p("ListPrice", "list_price", "decimal"),
+    # UNCONFIRMED property name: GTIN on sales parts is not in erp-apis.md §A.4 (IFS also has a
+    # PartGtin entity); the connector's field name is a setting (IfsCloudConfig.gtin_field).
+    _p("GtinNo", "gtin_no"),
 ], keys=("Contract", "CatalogNo"))
 
 CUSTOMER_INFO = EntitySet("CustomerInfoSet", [

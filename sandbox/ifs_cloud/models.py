@@ -74,6 +74,9 @@ class SalesPart(models.Model):
     part_no = models.CharField(max_length=25)
     sales_unit_meas = models.CharField(max_length=10, default="PCS")
     list_price = models.DecimalField(**MONEY)
+    # GTIN of the sales part as a user keys it in (EAN-13 for the catalog's items); served as GtinNo,
+    # a name that is UNCONFIRMED for IFS Cloud (see connectors/ifs_cloud/config.py gtin_field).
+    gtin_no = models.CharField(max_length=14, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

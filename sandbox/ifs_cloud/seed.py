@@ -70,13 +70,18 @@ def seed_company(realm=DEMO_REALM):
     ], ignore_conflicts=True)
 
 
+def keyed_gtin(gtin):
+    """A catalog GTIN-14 as an IFS user keys it in: EAN-13 when it starts with 0."""
+    return gtin[1:] if gtin.startswith("0") else gtin
+
+
 def seed_demo(realm=DEMO_REALM):
     """Idempotent: rows that exist are left as they are (stock an order consumed stays consumed)."""
     seed_company(realm)
     nodes, items = catalog.SHIP_NODES, catalog.items()
     SalesPart.objects.bulk_create([
         SalesPart(realm=realm, contract=n.ifs_site, catalog_no=i.item_code, catalog_desc=i.name, part_no=i.item_code,
-                  list_price=i.price)
+                  list_price=i.price, gtin_no=keyed_gtin(i.gtin))
         for i in items for n in nodes
     ], ignore_conflicts=True, batch_size=500)
     InventoryPartInStock.objects.bulk_create(

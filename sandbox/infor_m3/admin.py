@@ -2,7 +2,9 @@
 
 from django.contrib import admin
 
-from sandbox.infor_m3.models import Customer, CustomerReturn, Delivery, Order, OrderCharge, OrderLine, ReturnLine
+from sandbox.infor_m3.models import (
+    Customer, CustomerReturn, Delivery, ItemAlias, Order, OrderCharge, OrderLine, ReturnLine,
+)
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -65,3 +67,11 @@ class CustomerAdmin(ReadOnly):
 class DeliveryAdmin(ReadOnly):
     list_display = ["dlix", "conn", "order", "whlo", "carrier", "tracking", "shipped_at", "tenant"]
     search_fields = ["dlix", "conn", "tracking", "order__orno"]
+
+
+@admin.register(ItemAlias)
+class ItemAliasAdmin(ReadOnly):
+    """Aliases added through MMS025MI/AddAlias (the catalog's own EAN aliases are not rows)."""
+
+    list_display = ["itno", "alwt", "alwq", "popn", "tenant", "created_at"]
+    search_fields = ["itno", "popn"]

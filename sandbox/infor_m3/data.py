@@ -18,11 +18,25 @@ ADDRESS_TYPES = {"1": "Delivery address", "3": "Invoice address"}
 DEFAULT_ORDER_TYPE, DEFAULT_FACILITY = "W01", "A01"
 PRICE_LIST, PRICE_LIST_FROM = "WALMART", "20260101"
 ITEMS_CHANGED = "20260101"  # the catalog's items all carry this change date (LMDT)
+# Every catalog item carries its GTIN as an EAN alias (MMS025, MITPOP): category 2, as an M3 user
+# keys it in, i.e. EAN-13 (the GTIN-14 without its leading 0). The qualifier is illustrative.
+EAN_ALIAS_CATEGORY, EAN_ALIAS_QUALIFIER = 2, "EA13"
 
 
 @lru_cache(maxsize=1)
 def items():
     return {i.item_code: i for i in catalog.items()}
+
+
+def ean(gtin):
+    """A GTIN-14 as the EAN an M3 user keys in: 13 digits when the GTIN-14 starts with 0."""
+    return gtin[1:] if gtin.startswith("0") else gtin
+
+
+@lru_cache(maxsize=1)
+def catalog_aliases():
+    """(ALWT, ALWQ, ITNO, POPN) of the catalog items' EAN aliases."""
+    return tuple((EAN_ALIAS_CATEGORY, EAN_ALIAS_QUALIFIER, i.item_code, ean(i.gtin)) for i in catalog.items())
 
 
 def item(itno):

@@ -1,5 +1,11 @@
 """Master data and logistics programs of the M3 emulator: CRS610MI customers, MMS200MI items and
-balances, OIS017MI sales price lists, MNS150MI user data, MWS410MI deliveries, DRS100MI shipments.
+balances, MMS025MI item aliases (EAN), OIS017MI sales price lists, MNS150MI user data, MWS410MI
+deliveries, DRS100MI shipments.
+
+Item aliases: MMS025MI's transactions and fields follow M3's API metadata as published in
+GaryWayneSmith/M3H5 (M3H5Lib.Api/MMS025MIResource.cs): AddAlias (ALWT, ALWQ, ITNO, POPN required),
+GetItem (ALWT, POPN; ALWQ optional), LstItem (POPN; ALWT optional), LstAlias (ITNO; ALWT optional).
+Category 2 is the EAN (reference/erp-apis.md C.3 names the EAN as an alias, POPN with ALWT/ALWQ).
 
 Deliveries: the carrier tracking number is served as ETRN on MWS410MI/GetHead; which field real M3
 uses for it (delivery head or package, MWS410MI.GetPackage) is UNCONFIRMED (erp-apis.md C.3).
@@ -13,7 +19,7 @@ from datetime import datetime
 from sandbox import clock
 from sandbox.infor_m3 import data
 from sandbox.infor_m3.mi import Ctx, MIError, decimal, m3_date, mi, not_found
-from sandbox.infor_m3.models import BasePrice, Customer, Delivery, Order
+from sandbox.infor_m3.models import BasePrice, Customer, Delivery, ItemAlias, Order
 
 # --- MNS150MI ------------------------------------------------------------------------------
 
@@ -106,6 +112,64 @@ def get_item_balance(ctx, r):
     return [{"CONO": ctx.cono, "WHLO": whlo, "ITNO": item.item_code, "STQT": on_hand, "QUQT": 0, "RJQT": 0,
              "ALQT": allocated, "AV01": on_hand - allocated, "AVAL": on_hand - allocated, "AV02": on_hand,
              "REQT": 0, "ORQT": allocated, "PLQT": 0, "FACI": data.DEFAULT_FACILITY}]
+
+
+# --- MMS025MI ------------------------------------------------------------------------------
+
+def _alias_category(r, field="ALWT", required=False):
+    if not r.get(field) and not required:
+        return None
+    value = decimal(r, field)
+    if value != value.to_integral_value() or not 1 <= value <= 99:
+        raise MIError(f"Alias category {r[field]} is invalid", field, "WAL0101")
+    return int(value)
+
+
+def aliases(ctx):
+    """Every alias of the tenant's company: the catalog's EANs, then those added with AddAlias."""
+    added = ItemAlias.objects.filter(tenant=ctx.tenant, cono=ctx.cono).order_by("pk")
+    return list(data.catalog_aliases()) + [(a.alwt, a.alwq, a.itno, a.popn) for a in added]
+
+
+def alias_record(ctx, alias):
+    alwt, alwq, itno, popn = alias
+    return {"CONO": ctx.cono, "ALWT": alwt, "ALWQ": alwq, "ITNO": itno, "POPN": popn, "E0PA": "", "SEA1": "",
+            "VFDT": data.ITEMS_CHANGED, "LVDT": "", "REMK": ""}
+
+
+@mi("MMS025MI", "AddAlias", required=("ALWT", "ALWQ", "ITNO", "POPN"))
+def add_alias(ctx, r):
+    alwt, itno = _alias_category(r, required=True), data.item(r["ITNO"]).item_code
+    if len(r["POPN"]) > 30:
+        raise MIError("Input field POPN is too long (max 30)", "POPN", "", "InputFieldTooLong")
+    if (alwt, r["ALWQ"], itno, r["POPN"]) in aliases(ctx):
+        raise MIError(f"Alias number {r['POPN']} already exists", "POPN", "WPO0201")
+    ItemAlias.objects.create(tenant=ctx.tenant, cono=ctx.cono, alwt=alwt, alwq=r["ALWQ"], itno=itno, popn=r["POPN"],
+                             created_at=ctx.now())
+    return []
+
+
+@mi("MMS025MI", "GetItem", required=("ALWT", "POPN"))
+def get_alias_item(ctx, r):
+    alwt = _alias_category(r, required=True)
+    found = [a for a in aliases(ctx) if a[0] == alwt and a[3] == r["POPN"] and (not r.get("ALWQ") or a[1] == r["ALWQ"])]
+    if not found:
+        raise MIError(f"Alias number {r['POPN']} does not exist", "POPN", "WPO0103")
+    return [alias_record(ctx, found[0])]
+
+
+@mi("MMS025MI", "LstItem", required=("POPN",))
+def list_alias_items(ctx, r):
+    """The items carrying an alias number (all of them: several items may share one, M3 allows it)."""
+    alwt = _alias_category(r)
+    found = [a for a in aliases(ctx) if a[3] == r["POPN"] and (alwt is None or a[0] == alwt)]
+    return [alias_record(ctx, a) for a in sorted(found, key=lambda a: (a[0], a[1], a[2]))]
+
+
+@mi("MMS025MI", "LstAlias", required=("ITNO",))
+def list_item_aliases(ctx, r):
+    alwt, itno = _alias_category(r), data.item(r["ITNO"]).item_code
+    return [alias_record(ctx, a) for a in aliases(ctx) if a[2] == itno and (alwt is None or a[0] == alwt)]
 
 
 # --- OIS017MI ------------------------------------------------------------------------------

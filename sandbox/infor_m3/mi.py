@@ -43,12 +43,13 @@ FIELD_NAMES = {
     "ORDT": "Order date", "RLDT": "Requested delivery date", "DWDT": "Requested delivery date", "CONO": "Company",
     "PONR": "Order line number", "CRID": "Charge", "CRAM": "Charge amount", "ADRT": "Address type",
     "LMTS": "Timestamp", "FLMD": "From change date", "TLMD": "To change date",
+    "ALWT": "Alias category", "ALWQ": "Alias qualifier", "POPN": "Alias number",
 }
 LENGTHS = {
     "CUNO": 10, "ITNO": 15, "ORNO": 10, "WHLO": 3, "ORTP": 3, "FACI": 3, "CUOR": 20, "YREF": 30, "CUNM": 36,
     "CUA1": 36, "CUA2": 36, "CUA3": 36, "CUA4": 36, "TOWN": 20, "PONO": 10, "CSCD": 3, "CUCD": 3, "DIVI": 3,
     "ITDS": 30, "STAT": 2, "ORST": 2, "ORSL": 2, "PRRF": 10, "CUTM": 10, "RSCD": 3, "MODL": 3, "ETRN": 40,
-    "CRID": 10, "ADRT": 1, "PHNO": 16, "ECAR": 2,
+    "CRID": 10, "ADRT": 1, "PHNO": 16, "ECAR": 2, "ALWQ": 4,
 }
 
 

@@ -159,3 +159,21 @@ class Delivery(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "cono", "dlix"], name="uniq_m3_delivery")]
+
+
+class ItemAlias(models.Model):
+    """An item alias (MITPOP) added through MMS025MI/AddAlias, beside the catalog's own EAN aliases
+    (category 2, one per item, sandbox.infor_m3.data.catalog_aliases)."""
+
+    tenant = models.CharField(max_length=64)
+    cono = models.IntegerField()
+    alwt = models.IntegerField(help_text="Alias category (2 = EAN)")
+    alwq = models.CharField(max_length=4, blank=True, help_text="Alias qualifier")
+    itno = models.CharField(max_length=15)
+    popn = models.CharField(max_length=30, help_text="Alias number")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant", "cono", "alwt", "alwq", "itno", "popn"],
+                                               name="uniq_m3_item_alias")]
+        indexes = [models.Index(fields=["tenant", "cono", "popn"])]
