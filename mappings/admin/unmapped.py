@@ -144,7 +144,7 @@ class UnmappedReportAdmin(admin.ModelAdmin):
             summary = suggestions.suggest(integration, group)
             text = f"Integration {integration.slug}: {summary['suggested']} of {len(group)} SKUs have a suggested ERP item."
             if summary["errors"]:
-                text += f" The ERP could not answer ({'; '.join(summary['errors'])}); same-code suggestions were kept."
+                text += f" The ERP could not answer ({'; '.join(summary['errors'])}); earlier suggestions were kept."
             self.message_user(request, text, messages.WARNING if summary["errors"] else messages.SUCCESS)
 
     # --- refresh from Walmart --------------------------------------------------------------
