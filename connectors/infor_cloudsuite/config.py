@@ -12,10 +12,11 @@ change, not a code change.
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
 from connectors.auth import PasswordGrant
 from connectors.config import BaseConfig, SecretField, SystemSpec
+from connectors.infor_cloudsuite.journal import RUN_GROUP_MAX
 from connectors.ionapi import IonApi, read_ionapi
 
 
@@ -27,9 +28,13 @@ class CloudSuiteConfig(BaseConfig):
     accounting_entity: str = Field(min_length=1)
     # Run groups name the interface batches we load: prefix + our reference (SETUP.md "Posting orders").
     run_group_prefix: str = Field(default="WMT", max_length=10, pattern=r"^[A-Za-z0-9_]*$")
-    # One balanced journal per order. A daily summary cannot keep the per-order exactly-once contract
-    # (one order's bad row would hold the whole day; see SETUP.md), so it is not offered.
-    posting_mode: Literal["per_order"] = "per_order"
+    # per_order: one run group, released at once, per order. daily_summary: the orders of a posting day
+    # load unreleased into one run group per day and accounting entity; Adapter.release_day releases it
+    # as one journal (SETUP.md "Posting modes").
+    posting_mode: Literal["per_order", "daily_summary"] = "per_order"
+    # Day run groups are `<prefix>-<YYYYMMDD>-<accounting_entity>`; a prefix of its own keeps them apart
+    # from per-order run groups (`<run_group_prefix>-<reference>`).
+    summary_run_group_prefix: str = Field(default="WMTD", min_length=1, max_length=10, pattern=r"^[A-Za-z0-9_]+$")
     # The debit of each order (the Walmart order total) goes to this receivable account. FSM keeps a
     # customer's receivable account in AR, which the GL interface does not apply, so it is set here.
     receivable_account: str = ""
@@ -57,6 +62,16 @@ class CloudSuiteConfig(BaseConfig):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"{value} is not a known time zone (e.g. UTC, America/Chicago)") from None
         return value
+
+    @model_validator(mode="after")
+    def _day_run_group_fits(self):
+        # Checked even in per_order mode, so switching modes later cannot make a run group FSM refuses.
+        length = len(self.summary_run_group_prefix) + len("-YYYYMMDD-") + len(self.accounting_entity)
+        if length > RUN_GROUP_MAX:
+            raise ValueError(f"summary_run_group_prefix {self.summary_run_group_prefix} with accounting entity "
+                             f"{self.accounting_entity} makes {length}-character day run groups; FSM takes "
+                             f"{RUN_GROUP_MAX}: shorten the prefix")
+        return self
 
     def api_base(self):
         return self.ionapi.api_base()

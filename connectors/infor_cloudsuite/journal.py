@@ -8,7 +8,7 @@ resolved for that charge type. Nothing here calls FSM; the adapter sends what th
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -132,3 +132,66 @@ def interface_fields(cfg, posting, rows, run_group):
         "Description": row.description,
         cfg.reference_field: posting.reference,
     } for row in rows]
+
+
+# --- daily summary mode (SETUP.md "Posting modes") ------------------------------------------
+# The orders of one posting day share one run group, so each order gets its own block ("slot") of
+# sequence numbers: slot * SLOT_ROWS + row (rows 1..SLOT_ROWS-1). The first slot tried is a digest
+# of the reference, so a replay of the same order lands on the same keys and FSM's unique row key
+# refuses it; a slot already held by another order is skipped to the next one (the adapter claims
+# a slot by loading the order's first row alone, so two orders never share one).
+SLOT_ROWS = 1000
+# UNCONFIRMED: FSM's SequenceNumber size. SLOTS * SLOT_ROWS stays below 2**31 (the emulator's integer).
+SLOTS = 2_000_000
+SLOT_PROBES = 64  # slots tried before giving up; a day of 100,000 orders fills 5% of them
+DAY_COUNT = re.compile(r"^Walmart PO \S+ (\d+) rows AR")
+
+
+def day_key(day):
+    """A posting day as FSM's YYYYMMDD, from a date, a datetime (its own date) or 'YYYYMMDD'/'YYYY-MM-DD'."""
+    if hasattr(day, "strftime"):
+        return day.strftime("%Y%m%d")
+    text = str(day).replace("-", "")
+    if not re.fullmatch(r"\d{8}", text):
+        raise PermanentError(f"{day!r} is not a day (a date, or YYYYMMDD)")
+    return text
+
+
+def day_run_group(prefix, day, entity):
+    """The run group of one posting day of one accounting entity: `<prefix>-<YYYYMMDD>-<entity>`.
+
+    Config validation keeps it within RUN_GROUP_MAX; entities are FSM keys (letters and digits).
+    """
+    return f"{prefix}-{day_key(day)}-{entity}".upper()
+
+
+def is_day_run_group(prefix, name):
+    return bool(re.fullmatch(rf"{re.escape(prefix.upper())}-\d{{8}}-.+", str(name or "")))
+
+
+def slots(reference):
+    """The slots an order may take, in the order they are tried: the same for every attempt."""
+    start = int(hashlib.sha256(str(reference).encode()).hexdigest(), 16) % SLOTS
+    return [(start + n) % SLOTS for n in range(SLOT_PROBES)]
+
+
+def slot_of(sequence):
+    return int(sequence) // SLOT_ROWS
+
+
+def day_rows(posting, rows, slot):
+    """The order's rows renumbered into its slot. The first row (the debit, which claims the slot)
+    says how many rows the order has, so find_document can tell a complete load from a partial one."""
+    if len(rows) >= SLOT_ROWS:
+        raise PermanentError(
+            f"Order {posting.purchase_order_id} makes {len(rows)} GL rows; daily summary mode takes at most "
+            f"{SLOT_ROWS - 1} per order. Post it with posting_mode per_order")
+    base = slot * SLOT_ROWS
+    first = replace(rows[0], description=_text(posting.purchase_order_id, f"{len(rows)} rows AR {posting.customer}"))
+    return [replace(row, sequence=base + row.sequence) for row in [first, *rows[1:]]]
+
+
+def expected_rows(description):
+    """The row count the first row of a day slot announces, or None (cut or not ours)."""
+    found = DAY_COUNT.match(str(description or ""))
+    return int(found.group(1)) if found else None
