@@ -9,6 +9,8 @@ SCHEDULES = [
     # name, function, minutes
     ("ml-connector heartbeat", "syncs.tasks.heartbeat", 1),
     ("ml-connector token keep-alive", "connectors.tasks.keep_tokens_alive", 60 * 6),
+    # CloudSuite integrations in daily_summary mode: release each finished day's journal.
+    ("ml-connector GL day release", "syncs.tasks.release_gl_days", 60),
 ]
 
 

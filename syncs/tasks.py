@@ -30,3 +30,10 @@ def run_flow(integration_id, flow):
         return flows.run(integration, flow)
     except ConnectorError as exc:
         return f"failed: {exc}"  # recorded in SyncRun; the next run retries
+
+
+def release_gl_days():
+    """Hourly: release the finished days' GL journals of CloudSuite integrations in daily_summary mode."""
+    from syncs.orders.gl_days import release_all
+
+    return release_all()
