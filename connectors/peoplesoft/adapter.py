@@ -1,7 +1,9 @@
 """Oracle PeopleSoft adapter: each Walmart order line is received against exactly one open PO (DESIGN §1).
 
 No match or several matches go to review, never to a blind receipt (rules in posting.py); a fully
-matched order becomes one PO receipt carrying our reference. Stock balances come from BU_ITEMS_INV.
+matched order becomes one PO receipt per (business unit, vendor) of its matched POs: one carrying our
+reference when one receiver holds it all, else n parts carrying "<reference>-k/n". Stock balances
+come from BU_ITEMS_INV.
 """
 
 from dataclasses import dataclass, field
@@ -75,12 +77,37 @@ class Adapter(ErpAdapter):
         return exc.message
 
     def find_document(self, reference):
-        """The PO receipt carrying our reference. Several would mean a double receipt: the first is
-        returned and the others are named in data["duplicates"] so that staff can reverse them."""
-        receipts = sorted(self.client.find_receipts(reference), key=lambda r: (r.business_unit, r.receiver_id))
-        if not receipts:
+        """The PO receipt(s) carrying our reference, found by one query: the receipt with the plain
+        reference, or the parts "<reference>-k/n" of a split order, complete only when all n exist
+        (data["missing"] names the others; data["receipts"] lists each found part).
+
+        More receipts than the order needs mean a double receipt: one per part is kept (the lowest
+        business unit / receiver) and the others are named in data["duplicates"] so that staff can
+        reverse them. So are the parts when the plain form exists too, and parts counted with another n.
+        """
+        records = sorted(self.client.find_receipts(reference), key=lambda r: (r.business_unit, r.receiver_id))
+        exact = [r for r in records if r.reference == reference]
+        split = {}  # n -> k -> [records]
+        for record in records:
+            part = posting_rules.parse_part(reference, record.reference)
+            if part is not None:
+                split.setdefault(part[1], {}).setdefault(part[0], []).append(record)
+        spare = [r.receiver_id for by_k in split.values() for rs in by_k.values() for r in rs]
+        if exact:
+            return self._document(reference, [self._part(1, exact[0])], 1,
+                                  duplicates=[r.receiver_id for r in exact[1:]] + spare)
+        if not split:
             return None
-        return self._document(receipts[0], duplicates=[r.receiver_id for r in receipts[1:]])
+        # One order is split one way; should two counts exist, the one with the most parts found is the
+        # document (the smaller n on a tie) and the rest are reported as duplicates.
+        n = max(split, key=lambda m: (len(split[m]), -m))
+        parts = []
+        duplicates = [r.receiver_id for m, by_k in split.items() if m != n for rs in by_k.values() for r in rs]
+        for k in sorted(split[n]):
+            first, *others = split[n][k]
+            parts.append(self._part(k, first))
+            duplicates += [r.receiver_id for r in others]
+        return self._document(reference, parts, n, duplicates=duplicates)
 
     def match_purchase_order(self, sku_item, vendor, qty, business_unit="", date_from=None):
         """Match an order line (ERP item, supplier, quantity) to exactly one open PO schedule.
@@ -112,57 +139,100 @@ class Adapter(ErpAdapter):
 
     # --- orders_in ------------------------------------------------------------------------------
 
-    def _match_order(self, posting):
-        """[(LineGroup, PoMatch)] for every group of the order; reads only."""
+    def _match_order(self, posting, found=()):
+        """([(LineGroup, PoMatch)] of the groups to receive, [(LineGroup, part)] of the groups a receipt
+        in `found` (parts of a half-done split post) already received); reads only."""
         since = posting_rules.date_from(posting, self.config.po_lookback_days)
-        return [(group, self.match_purchase_order(group.item, group.vendor_id, group.quantity,
-                                                  business_unit=group.business_unit, date_from=since))
-                for group in posting_rules.group_lines(posting)]
+        matches, covered = [], []
+        for group in posting_rules.group_lines(posting):
+            part = posting_rules.covering_part(group, found, self.config.business_unit) if found else None
+            if part is not None:
+                covered.append((group, part))
+                continue
+            matches.append((group, self.match_purchase_order(group.item, group.vendor_id, group.quantity,
+                                                             business_unit=group.business_unit, date_from=since)))
+        return matches, covered
 
-    def _receipt(self, posting, matches):
-        """The receipt for a fully matched order, or the PermanentError that sends it to review."""
+    def _receipts(self, posting, matches, found=(), parts=None, covered=()):
+        """[(k, n, PoReceipt)] still to create for a fully matched order, or the PermanentError that
+        sends it to review; checked whole before any call, so a refusal never leaves half an order."""
         failures = [(group, match) for group, match in matches if not match.matched]
         if failures:
-            raise posting_rules.review_error(failures)
-        posting_rules.check_one_receiver(matches)
-        return posting_rules.build_receipt(posting, matches)
+            raise posting_rules.review_error(failures, found)
+        receipts = posting_rules.build_receipts(posting, matches, found, parts, covered)
+        posting_rules.check_reference_lengths(receipts)
+        return receipts
 
     def post_order(self, posting, existing=None):
-        """Receive the order against its open POs: ONE receipt (one call) carrying posting.reference.
+        """Receive the order against its open POs: one receipt (one call) per (business unit, vendor)
+        of the matched POs. One receiver: the receipt carries posting.reference. Several: n receipts,
+        sorted by business unit and vendor, carrying "<posting.reference>-k/n".
 
         Every line must match exactly one open PO schedule, or nothing is created and PermanentError
         (vendor_code no_po_match / ambiguous_po_match) names the lines and candidates. The reference
         is not looked up first: the posting machine calls find_document when an outcome is uncertain.
-        A receipt is made by one call, so `existing` (found by reference) is always complete and is
-        returned as it is.
+        A complete `existing` is returned as it is. An incomplete one (a split post that stopped after
+        some parts) is completed: its parts' groups are not matched again (their schedules may be used
+        up), the others are, and only the missing parts are created, numbered as the first attempt
+        numbered them because the split follows from the order and its matches.
         """
-        if existing is not None:
+        if existing is not None and existing.complete:
             return existing
-        receipt = self._receipt(posting, self._match_order(posting))
-        record = self.client.create_po_receipt(receipt)
-        return self._document(record)
+        found = list(existing.data["receipts"]) if existing is not None else []
+        parts = existing.data["parts"] if existing is not None else None
+        matches, covered = self._match_order(posting, found)
+        receipts = self._receipts(posting, matches, found, parts, covered)
+        made = list(found)
+        for k, n, receipt in receipts:
+            try:
+                record = self.client.create_po_receipt(receipt)
+            except PermanentError as exc:
+                if not made:
+                    raise
+                # The order is half received: say which parts exist, so that review completes or reverses them.
+                raise type(exc)(f"{exc.message} (receipt {receipt.reference}; already in PeopleSoft: "
+                                f"{posting_rules.describe(made)})", status=exc.status,
+                                vendor_code=exc.vendor_code) from exc
+            made.append(self._part(k, record))
+        n = receipts[0][1] if receipts else parts
+        duplicates = existing.data.get("duplicates", []) if existing is not None else []
+        return self._document(posting.reference, sorted(made, key=lambda p: p["part"]), n, duplicates=duplicates)
 
     def preview_order(self, posting):
-        """The PO matches (reads) and the exact receipt request post_order would send; writes nothing.
+        """The PO matches (reads) and the exact receipt requests post_order would send, one per
+        receipt in part order; writes nothing.
 
         An order that would go to review has no calls and says why under "review".
         """
-        matches = self._match_order(posting)
+        matches, _ = self._match_order(posting)
         preview = {"calls": [], "matches": [posting_rules.match_summary(g, m) for g, m in matches]}
         try:
-            receipt = self._receipt(posting, matches)
+            receipts = self._receipts(posting, matches)
         except PermanentError as exc:
             preview["review"] = {"reason": exc.vendor_code, "message": exc.message}
             return preview
-        operation, body = self.client.receipt_request(receipt)
-        preview["calls"].append({"method": "POST", "path": f"{self.config.api_base()}/{operation}", "json": body})
+        for _, _, receipt in receipts:
+            operation, body = self.client.receipt_request(receipt)
+            preview["calls"].append({"method": "POST", "path": f"{self.config.api_base()}/{operation}", "json": body})
         return preview
 
-    def _document(self, record, duplicates=()):
+    @staticmethod
+    def _part(k, record):
+        return {"part": k, "reference": record.reference, "business_unit": record.business_unit,
+                "vendor_id": record.vendor_id, "receiver_id": record.receiver_id, "lines": record.lines}
+
+    def _document(self, reference, parts, n, duplicates=()):
+        """The order as PeopleSoft holds it: `parts` (dicts of _part) of n. number, business_unit and
+        vendor_id are the first found part's; lines are every part's, in part order."""
+        first = parts[0]
+        have = {p["part"] for p in parts}
+        missing = [posting_rules.part_reference(reference, k, n) for k in range(1, n + 1) if k not in have]
         return ErpDocument(
-            reference=record.reference, number=record.receiver_id, kind="po_receipt",
-            data={"business_unit": record.business_unit, "vendor_id": record.vendor_id, "lines": record.lines,
-                  "duplicates": list(duplicates)},
+            reference=reference, number=first["receiver_id"], kind="po_receipt",
+            data={"business_unit": first["business_unit"], "vendor_id": first["vendor_id"],
+                  "lines": [line for p in parts for line in p["lines"]], "duplicates": list(duplicates),
+                  "parts": n, "receipts": parts, "missing": missing},
+            complete=not missing,
         )
 
     # --- inventory ------------------------------------------------------------------------------

@@ -12,6 +12,9 @@ from connectors import http
 from connectors.errors import AmbiguousOutcome, ConfigError, PermanentError
 
 EARLIEST = date(1900, 1, 1)  # the date prompt's value when the caller gives none
+# Our reference travels in BILL_OF_LADING and EIP_TRANS_SRC_REF, both Char(30) on the receipt message
+# (the emulator refuses longer values as PeopleSoft does): a longer reference cannot be found again.
+REFERENCE_LENGTH = 30
 # Up to this many items, inventory_balances asks per item; beyond, one paged scan of the business unit is cheaper.
 PER_ITEM_LOOKUPS = 20
 
@@ -246,6 +249,9 @@ class PeopleSoftClient:
         """
         if not receipt.lines:
             raise PermanentError(f"PeopleSoft receipt {receipt.reference} has no lines")
+        if len(receipt.reference) > REFERENCE_LENGTH:
+            raise PermanentError(f"PeopleSoft receipt reference {receipt.reference} is longer than the "
+                                 f"{REFERENCE_LENGTH} characters of BILL_OF_LADING / EIP_TRANS_SRC_REF")
         first = receipt.lines[0].po_line
         if any((l.po_line.business_unit, l.po_line.vendor_id) != (first.business_unit, first.vendor_id)
                for l in receipt.lines):
@@ -292,18 +298,27 @@ class PeopleSoftClient:
         )
 
     def find_receipts(self, reference):
-        """Receipts carrying our reference in BILL_OF_LADING, one record per receiver.
+        """Receipts whose BILL_OF_LADING is our reference or starts with it (an order split over several
+        receivers carries "<reference>-k/n"), one record per receiver, in one query.
+
+        The query's criterion is `A.BILL_OF_LADING LIKE :REFERENCE`. PS Query adds no wildcard to a LIKE
+        prompt by itself, so the value is sent as "<reference>%": one call answers both the single form
+        and every part of the split form. The pattern also lets neighbours through ("<reference>0...",
+        and '_' matches any character), so the caller keeps only the forms it recognises; a reference
+        with a '%' of its own would widen the search the same way and is filtered the same way.
 
         # Reference: erp-apis.md §D.3 (RECV_HDR / RECV_LN_SHIP through a QAS query)
         """
         q = self.config.receipt_query
-        rows = self.execute_query(q.name, {q.reference_prompt: reference}, self.config.page_size).rows
+        # BILL_OF_LADING is required of every row (QueryRow raises ConfigError without it): which form a
+        # receipt carries decides whether the order is complete, so it cannot be assumed.
+        rows = self.execute_query(q.name, {q.reference_prompt: f"{reference}%"}, self.config.page_size).rows
         receipts = {}
         for row in rows:
             key = (row["BUSINESS_UNIT"], row["RECEIVER_ID"])
             if key not in receipts:
                 receipts[key] = ReceiptRecord(
-                    business_unit=key[0], receiver_id=key[1], reference=row.get("BILL_OF_LADING", reference),
+                    business_unit=key[0], receiver_id=key[1], reference=row["BILL_OF_LADING"],
                     vendor_id=row.get("VENDOR_ID", ""), receipt_date=_date(row.get("RECEIPT_DT")),
                 )
             if row.get("PO_ID"):
@@ -312,8 +327,7 @@ class PeopleSoftClient:
                     "sched_nbr": int(row.get("SCHED_NBR") or 0), "item": row.get("INV_ITEM_ID", ""),
                     "qty": _decimal(row.get("QTY_SH_RECVD")), "unit_of_measure": row.get("UNIT_OF_MEASURE", ""),
                 })
-        # The query matches exactly, but a LIKE-built tenant query could return neighbours.
-        return [r for r in receipts.values() if r.reference == reference]
+        return [r for r in receipts.values() if r.reference.startswith(reference)]
 
     # --- inventory ----------------------------------------------------------------------------
 

@@ -49,7 +49,8 @@ class InventoryQuery(_Part):
 
 
 class ReceiptQuery(_Part):
-    """The receipts query (RECV_HDR A / RECV_LN_SHIP B) with BILL_OF_LADING = its prompt."""
+    """The receipts query (RECV_HDR A / RECV_LN_SHIP B) with BILL_OF_LADING LIKE its prompt: the
+    connector sends "<reference>%" so that one call finds a receipt and every part of a split order."""
 
     name: str = "ML_PO_RECEIPTS"
     reference_prompt: str = "REFERENCE"

@@ -95,9 +95,10 @@ def inventory_balances(prompts):
 
 
 def po_receipts(prompts):
-    """RECV_HDR A + RECV_LN_SHIP B where A.BILL_OF_LADING = the prompt."""
+    """RECV_HDR A + RECV_LN_SHIP B where A.BILL_OF_LADING LIKE the prompt (the connector sends
+    "<reference>%" to find a receipt and the parts "<reference>-k/n" of a split order in one call)."""
     reference = _required(prompts, "REFERENCE", "ML_PO_RECEIPTS")
-    lines = ReceiptLine.objects.select_related("receipt", "schedule").filter(receipt__bill_of_lading=reference)
+    lines = _like(ReceiptLine.objects.select_related("receipt", "schedule"), "receipt__bill_of_lading", reference)
     return [{
         "A.BUSINESS_UNIT": ln.receipt.business_unit, "A.RECEIVER_ID": ln.receipt.receiver_id,
         "A.RECEIPT_DT": ln.receipt.receipt_dt.isoformat(), "A.VENDOR_ID": ln.receipt.vendor_id,

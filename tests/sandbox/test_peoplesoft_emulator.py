@@ -72,7 +72,7 @@ def test_receiver_ids_are_numbered_in_sequence(conn):
     second = client.create_po_receipt(PoReceipt("SEQ-2", (ReceiptLine(line, Decimal("1")),)))
     assert first.receiver_id.isdigit() and len(first.receiver_id) == 10 and int(first.receiver_id) >= 12345
     assert int(second.receiver_id) == int(first.receiver_id) + 1
-    assert stats.documents() == {"po_receipts": 2} and stats.duplicate_references() == 0
+    assert stats.documents() == {"po_receipts": 2, "received_orders": 2} and stats.duplicate_references() == 0
 
 
 @pytest.mark.parametrize("change, message", [
@@ -163,3 +163,36 @@ def test_a_receipt_raises_the_receiving_units_balance_creating_it_if_missing(con
     assert not ItemBalance.objects.filter(business_unit=line.business_unit).exists()
     rows = PeopleSoftClient(conn).inventory_balances(line.business_unit_in, [line.item])
     assert [(b.qty_onhand, b.qty_available) for b in rows] == [(5, 5)]
+
+
+def test_parts_of_a_split_order_are_references_of_their_own_and_only_a_repeat_is_a_duplicate(conn):
+    client = PeopleSoftClient(conn)
+    line = open_lines(conn, catalog.items()[0])[0]
+
+    def receive(reference):
+        client.create_po_receipt(PoReceipt(reference, (ReceiptLine(line, Decimal("1")),)))
+
+    for reference in ("1088-R-1/2", "1088-R-2/2", "1089-R", "1090-R-1/3"):
+        receive(reference)
+    assert stats.duplicate_references() == 0
+    assert stats.documents() == {"po_receipts": 4, "received_orders": 3}
+    receive("1088-R-1/2")  # the same part twice
+    receive("1089-R-1/2")  # an order received whole and split
+    receive("1090-R-2/2")  # an order split two ways
+    assert stats.duplicated() == ["1088-R-1/2", "1089-R", "1090-R"] and stats.duplicate_references() == 3
+
+
+def test_the_receipts_query_prompt_is_a_like_criterion(conn):
+    client = PeopleSoftClient(conn)
+    line = open_lines(conn, catalog.items()[0])[0]
+    for reference in ("LIKE-1", "LIKE-1-1/2", "LIKE-2"):
+        client.create_po_receipt(PoReceipt(reference, (ReceiptLine(line, Decimal("1")),)))
+
+    def query(prompt):
+        rows = client.execute_query("ML_PO_RECEIPTS", {"REFERENCE": prompt}, 0).rows
+        return sorted(row["BILL_OF_LADING"] for row in rows)
+
+    assert query("LIKE-1") == ["LIKE-1"]  # no wildcard: equality
+    assert query("LIKE-1%") == ["LIKE-1", "LIKE-1-1/2"]
+    assert query("LIKE-_") == ["LIKE-1", "LIKE-2"]
+    assert [r.reference for r in client.find_receipts("LIKE-1")] == ["LIKE-1", "LIKE-1-1/2"]

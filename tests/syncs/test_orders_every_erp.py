@@ -55,7 +55,7 @@ def test_demo_integrations_post_through_all_five_erps(demo):
               for i in Integration.objects.all()}
     assert all(n > 0 for n in posted.values()), posted
     documents = {"ifs_cloud": "customer_orders", "infor_cloudsuite": "journals", "infor_m3": "customer_orders",
-                 "peoplesoft": "po_receipts", "exact_online": "sales_invoices"}
+                 "peoplesoft": "received_orders", "exact_online": "sales_invoices"}
     for integration in Integration.objects.select_related("erp"):
         system = integration.erp.system
         assert report[system]["documents"][documents[system]] == posted[integration.slug], system
