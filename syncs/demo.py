@@ -29,7 +29,7 @@ def seed_integrations(out=print):
             continue
         integration, created = Integration.objects.get_or_create(
             slug=name, defaults={"name": f"Demo: Walmart → {erp.system_label}", "walmart": walmart, "erp": erp,
-                                 "enabled_flows": ["orders_in"], "webhook_auth": Integration.WebhookAuth.HMAC,
+                                 "enabled_flows": ["orders_in", "returns_in"], "webhook_auth": Integration.WebhookAuth.HMAC,
                                  "webhook_header": "WM_SEC.HMAC_SIGNATURE"},
         )
         if not integration.webhook_secret():

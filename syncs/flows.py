@@ -17,6 +17,7 @@ from syncs.orders.validate import validate
 from syncs.orders.walmart_side import acknowledge_due, cancel_rejected
 from syncs.returns import inbox as returns_inbox
 from syncs.returns.normalise import link_waiting
+from syncs.returns.poll import poll_returns
 
 AVAILABLE = {"orders_in", "returns_in"}
 
@@ -46,8 +47,15 @@ def _orders_in(integration, *, poll=True, retry_now=False):
 
 def _returns_in(integration, *, poll=True, retry_now=False):
     """Receive and normalise Walmart returns; link those that waited for their order (posting comes later)."""
-    return {"inbox": returns_inbox.process_account(integration.walmart, retry_now=retry_now),
-            "linked": link_waiting(integration)}
+    counts = {}
+    if poll:
+        try:
+            counts["poll"] = poll_returns(integration.walmart)
+        except Busy:
+            counts["poll"] = "skipped: another worker is polling this Walmart account's returns"
+    counts["inbox"] = returns_inbox.process_account(integration.walmart, retry_now=retry_now)
+    counts["linked"] = link_waiting(integration)
+    return counts
 
 
 def run(integration, flow, *, trigger="schedule", **options):

@@ -26,7 +26,7 @@ def ensure_schedules(Schedule=None):
 
 
 # Minutes between scheduled runs of each flow.
-FLOW_MINUTES = {"orders_in": 2}
+FLOW_MINUTES = {"orders_in": 2, "returns_in": 10}
 
 
 def ensure_integration_schedules(integration):

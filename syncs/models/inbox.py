@@ -65,6 +65,12 @@ class PollState(models.Model):
     last_error = models.TextField(blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     lease_owner = models.CharField(max_length=64, blank=True)
+    # Returns are polled on their own (GET /v3/returns), with their own mark and lease.
+    returns_high_water = models.DateTimeField(null=True, blank=True)
+    returns_last_run_at = models.DateTimeField(null=True, blank=True)
+    returns_last_ok = models.BooleanField(null=True)
+    returns_lease_until = models.DateTimeField(null=True, blank=True)
+    returns_lease_owner = models.CharField(max_length=64, blank=True)
 
 
 class WebhookToken(models.Model):
