@@ -6,7 +6,8 @@ from decimal import Decimal
 from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
 from connectors.errors import ConsentLost, PermanentError
 from connectors.exact_online import orders
-from connectors.exact_online.client import DOCUMENTS, ExactClient, as_gtin14, gtin_forms
+from connectors.exact_online.client import DOCUMENTS, ExactClient
+from connectors.gtin import as_gtin14, gtin_forms
 
 # What a code resolves through: kind -> (client read, label for messages, field that says "blocked").
 RESOLVE = {"customer": ("accounts", "customer account", "Blocked"), "item": ("items", "item", None),
@@ -200,7 +201,7 @@ class Adapter(ErpAdapter):
         for mapping suggestions (mappings/suggestions.py).
 
         Exact compares strings exactly, so each GTIN is asked for in every form it may be keyed in
-        (GTIN-14, EAN-13, UPC-A, EAN-8: client.gtin_forms) in one filtered read of logistics/Items
+        (GTIN-14, EAN-13, UPC-A, EAN-8: connectors.gtin) in one filtered read of logistics/Items
         (chunked to keep the URL short); answers are compared as GTIN-14. GTINs no item carries are
         left out.
         """

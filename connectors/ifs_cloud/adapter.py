@@ -9,7 +9,8 @@ from decimal import Decimal
 from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
 from connectors.errors import PermanentError
 from connectors.ifs_cloud import orders
-from connectors.ifs_cloud.client import ORDERS, IfsClient, as_gtin14, charges_path, gtin_forms, lines_path, release_path
+from connectors.gtin import as_gtin14, gtin_forms
+from connectors.ifs_cloud.client import ORDERS, IfsClient, charges_path, lines_path, release_path
 from connectors.ifs_cloud.odata import wire
 
 CANCELLED = "Cancelled"
@@ -227,7 +228,7 @@ class Adapter(ErpAdapter):
         GTIN-14s (property `gtin_field`), for mapping suggestions (mappings/suggestions.py).
 
         IFS compares strings exactly, so each GTIN is asked for in every form it may be keyed in
-        (GTIN-14, EAN-13, UPC-A, EAN-8: client.gtin_forms) in one filtered read (chunked to keep the
+        (GTIN-14, EAN-13, UPC-A, EAN-8: connectors.gtin) in one filtered read (chunked to keep the
         URL short); answers are compared as GTIN-14. GTINs no sales part carries are left out. With
         gtin_field blank the read is not offered and nothing is asked.
         """

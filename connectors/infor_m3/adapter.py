@@ -11,7 +11,8 @@ from decimal import Decimal
 from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
 from connectors.errors import AmbiguousOutcome, PermanentError, RecoverableError
 from connectors.infor_m3 import customers, orders
-from connectors.infor_m3.client import EXECUTE, M3Client, M3TransactionError, as_gtin14, gtin_forms
+from connectors.gtin import as_gtin14, gtin_forms
+from connectors.infor_m3.client import EXECUTE, M3Client, M3TransactionError
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +250,7 @@ class Adapter(ErpAdapter):
         (MMS025, category `gtin_alias_category`), for mapping suggestions (mappings/suggestions.py).
 
         M3 matches alias numbers exactly, so each GTIN is asked for as keyed in M3 may have it: as
-        GTIN-14 and as EAN-13 / UPC-A / EAN-8 without the leading zeros (client.gtin_forms), all in
+        GTIN-14 and as EAN-13 / UPC-A / EAN-8 without the leading zeros (connectors.gtin), all in
         one bulk MMS025MI/LstItem read (client.READS_PER_BULK reads per request). LstItem answers no
         item text, so descriptions are "" (a second read per item would cost more than the note is
         worth). GTINs no item carries are left out.

@@ -5,7 +5,8 @@ import pytest
 
 from connectors.errors import PermanentError, RecoverableError
 from connectors.infor_m3.adapter import Adapter
-from connectors.infor_m3.client import M3Client, as_gtin14, gtin_forms
+from connectors.gtin import as_gtin14, gtin_forms
+from connectors.infor_m3.client import M3Client
 from sandbox import catalog, clock
 from sandbox.infor_m3.seed import provision_connection
 from sandbox.models import Call, Fault
