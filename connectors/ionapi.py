@@ -13,6 +13,9 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from connectors.auth import PasswordGrant
+from connectors.config import SecretField, SystemSpec
+
 SECRET_KEYS = ("cs", "sask")
 REQUIRED_KEYS = ("ti", "cn", "ci", "iu", "pu", "oa", "ot", "or", "saak")
 OPTIONAL_KEYS = ("v", "sc", "ev", "dt")
@@ -114,3 +117,23 @@ def read_ionapi(text):
     except ValidationError as exc:
         raise ValueError(_explain(exc) or "invalid values") from None
     return {"ionapi": ionapi.as_config()}, {"cs": data["cs"].strip(), "sask": data["sask"].strip()}
+
+
+def ion_api_spec(system, config_model):
+    """The SystemSpec of an Infor product reached through the ION API Gateway (CloudSuite, M3): the
+    .ionapi file's two secrets, the service-account password grant, the Gateway's limits."""
+    return SystemSpec(
+        system=system,
+        config_model=config_model,
+        secrets=(
+            SecretField("cs", "Client secret", "The `cs` key of the .ionapi file (filled in when you upload the file)."),
+            SecretField("sask", "Service account secret key", "The `sask` key of the .ionapi file."),
+        ),
+        # Reference: https://docs.infor.com/inforos/2024.x/en-us/useradminlib_cloud_xi/apigatewayag_cloud/txp1513778220092.html
+        auth=PasswordGrant(),
+        # [doc] ION API Gateway (erp-apis.md B.3): 3,000 calls/min peak per tenant; 20 service-account logins/min.
+        rate_limits={"default": (3000, 60), "token": (20, 60)},
+        redact_keys=("saak", "username"),
+        read_credentials_file=read_ionapi,
+        credentials_file_label=".ionapi file",
+    )

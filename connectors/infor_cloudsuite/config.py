@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, field_validator, model_validator
 
-from connectors.auth import PasswordGrant
-from connectors.config import BaseConfig, SecretField, SystemSpec
+from connectors.config import BaseConfig
 from connectors.infor_cloudsuite.journal import RUN_GROUP_MAX
-from connectors.ionapi import IonApi, read_ionapi
+from connectors.ionapi import IonApi, ion_api_spec
 
 
 class CloudSuiteConfig(BaseConfig):
@@ -80,18 +79,4 @@ class CloudSuiteConfig(BaseConfig):
         return f"{self.fsm_path.strip('/')}/{path.lstrip('/')}"
 
 
-SPEC = SystemSpec(
-    system="infor_cloudsuite",
-    config_model=CloudSuiteConfig,
-    secrets=(
-        SecretField("cs", "Client secret", "The `cs` key of the .ionapi file (filled in when you upload the file)."),
-        SecretField("sask", "Service account secret key", "The `sask` key of the .ionapi file."),
-    ),
-    # Reference: https://docs.infor.com/inforos/2024.x/en-us/useradminlib_cloud_xi/apigatewayag_cloud/txp1513778220092.html
-    auth=PasswordGrant(),
-    # [doc] ION API Gateway (erp-apis.md B.3): 3,000 calls/min peak per tenant; 20 service-account logins/min.
-    rate_limits={"default": (3000, 60), "token": (20, 60)},
-    redact_keys=("saak", "username"),
-    read_credentials_file=read_ionapi,
-    credentials_file_label=".ionapi file",
-)
+SPEC = ion_api_spec("infor_cloudsuite", CloudSuiteConfig)

@@ -7,9 +7,8 @@ Credentials come from an `.ionapi` file (connectors.ionapi): its non-secret keys
 
 from pydantic import Field
 
-from connectors.auth import PasswordGrant
-from connectors.config import BaseConfig, SecretField, SystemSpec
-from connectors.ionapi import IonApi, read_ionapi
+from connectors.config import BaseConfig
+from connectors.ionapi import IonApi, ion_api_spec
 
 
 class M3Config(BaseConfig):
@@ -53,18 +52,4 @@ class M3Config(BaseConfig):
         return self.ionapi.api_base()
 
 
-SPEC = SystemSpec(
-    system="infor_m3",
-    config_model=M3Config,
-    secrets=(
-        SecretField("cs", "Client secret", "The `cs` key of the .ionapi file (filled in when you upload the file)."),
-        SecretField("sask", "Service account secret key", "The `sask` key of the .ionapi file."),
-    ),
-    # Reference: https://docs.infor.com/inforos/2024.x/en-us/useradminlib_cloud_xi/apigatewayag_cloud/txp1513778220092.html
-    auth=PasswordGrant(),
-    # [doc] ION API Gateway (erp-apis.md B.3): 3,000 calls/min peak per tenant; 20 service-account logins/min.
-    rate_limits={"default": (3000, 60), "token": (20, 60)},
-    redact_keys=("saak", "username"),
-    read_credentials_file=read_ionapi,
-    credentials_file_label=".ionapi file",
-)
+SPEC = ion_api_spec("infor_m3", M3Config)
