@@ -3,15 +3,9 @@ from django.contrib import admin
 from audit.models import AuditEvent
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is append-only."""
-
-    list_display = ["created_at", "action", "ok", "connection", "object_type", "object_id", "status", "duration_ms", "user"]
-    list_filter = ["ok", "action", "connection", "object_type"]
-    search_fields = ["action", "object_id", "correlation_id", "message", "url"]
-    date_hierarchy = "created_at"
-    list_select_related = ["connection", "user"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """A page to look at rows the connector writes (audit trail, reports, received data): nobody
+    adds, changes or deletes them here. Actions still run where a subclass grants their permission."""
 
     def has_add_permission(self, request):
         return False
@@ -21,3 +15,14 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyAdmin):
+    """Read-only: the audit trail is append-only."""
+
+    list_display = ["created_at", "action", "ok", "connection", "object_type", "object_id", "status", "duration_ms", "user"]
+    list_filter = ["ok", "action", "connection", "object_type"]
+    search_fields = ["action", "object_id", "correlation_id", "message", "url"]
+    date_hierarchy = "created_at"
+    list_select_related = ["connection", "user"]

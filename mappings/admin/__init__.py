@@ -5,6 +5,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from audit.admin import ReadOnlyAdmin
 from mappings.admin import unmapped  # noqa: F401  (registers the unmapped report)
 from mappings.admin.base import MappingAdmin, VerifiedFilter
 from mappings.models import CarrierMap, CustomerMap, GlRule, ImportUpload, ShipNodeMap, SkuMap, SupplierMap
@@ -77,7 +78,7 @@ class SupplierMapAdmin(MappingAdmin):
 
 
 @admin.register(ImportUpload)
-class ImportUploadAdmin(admin.ModelAdmin):
+class ImportUploadAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "kind", "filename", "integration", "created_by", "status", "counts", "preview_link"]
     list_filter = ["kind", "status"]
     exclude = ["content"]
@@ -94,12 +95,3 @@ class ImportUploadAdmin(admin.ModelAdmin):
                  "carrier": CarrierMap, "supplier": SupplierMap}[obj.kind]
         return format_html('<a href="{}">Open</a>', reverse(f"admin:mappings_{model._meta.model_name}_preview",
                                                             args=[obj.pk]))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

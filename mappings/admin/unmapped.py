@@ -14,6 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from audit.admin import ReadOnlyAdmin
 from connectors.errors import ConnectorError
 from mappings import suggestions
 from mappings.models import ShipNodeMap, SightingKind, SkuMap, UnmappedSighting
@@ -59,7 +60,7 @@ class RefreshForm(forms.Form):
                                          help_text="Whose Walmart account to read.")
 
 
-class UnmappedReportAdmin(admin.ModelAdmin):
+class UnmappedReportAdmin(ReadOnlyAdmin):
     """Walmart codes that orders needed or Walmart lists and no active mapping covers, busiest first."""
 
     change_list_template = "admin/mappings/unmapped_change_list.html"
@@ -101,15 +102,6 @@ class UnmappedReportAdmin(admin.ModelAdmin):
         return format_html('<a href="{}?{}">Create mapping</a>', url, urlencode(query))
 
     # --- permissions -----------------------------------------------------------------------
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
     def has_map_skus_permission(self, request):
         return request.user.has_perms(SKU_RIGHTS)
 

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from audit.admin import ReadOnlyAdmin
 from syncs.models import MarketplaceReturn, ReturnLine
 
 
@@ -22,7 +23,7 @@ class ReturnLineInline(admin.TabularInline):
 
 
 @admin.register(MarketplaceReturn)
-class MarketplaceReturnAdmin(admin.ModelAdmin):
+class MarketplaceReturnAdmin(ReadOnlyAdmin):
     list_display = ["return_order_id", "integration", "status", "review_reason", "return_order_date", "purchase_order_id",
                     "original_order", "walmart_status", "refund_status", "total_refund_amount", "currency",
                     "erp_document_number"]
@@ -35,15 +36,6 @@ class MarketplaceReturnAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields if f.name != "raw"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Original order", ordering="order__purchase_order_id")
     def original_order(self, obj):

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from audit.admin import ReadOnlyAdmin
 from syncs.models import MarketplaceOrder, ReviewOrder
 from syncs.orders import review
 from syncs.orders.validate import validate
@@ -40,7 +41,7 @@ class PostAnywayForm(forms.Form):
 
 
 @admin.register(ReviewOrder)
-class ReviewQueueAdmin(admin.ModelAdmin):
+class ReviewQueueAdmin(ReadOnlyAdmin):
     list_display = ["purchase_order_id", "integration_slug", "reason", "problem", "age", "ack_deadline_display",
                     "on_hold", "order_total"]
     list_filter = [ReasonFilter, "integration", "on_hold"]
@@ -58,15 +59,6 @@ class ReviewQueueAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request):
         return self.has_view_permission(request)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_review_permission(self, request):
         return request.user.has_perm("syncs.review_order")
