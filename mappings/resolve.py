@@ -2,7 +2,8 @@
 
 Build one `Resolver` per run. Each `resolve_lines()` call costs a fixed number of queries
 whatever the batch size (one per mapping kind it needs; GL rules, customers and carriers are read
-once per resolver), so a 1,000-line batch is as cheap in round trips as a single line. Inactive
+once per resolver), so a 1,000-line batch is as cheap in round trips as a single line; rows already
+read by this resolver (or by `prime`) cost nothing again. Inactive
 rows count as unmapped. A row the ERP rejected (verify state `invalid`) or that lacks a dimension
 the integration's ERP needs gives `invalid_mapping`, never a posting with a wrong code.
 """
@@ -89,17 +90,15 @@ class Resolver:
         self._gl = None
         self._customers = None
         self._carriers = None
+        self._rows = {}  # model -> {key: active row or None}, filled by _by_key
 
     # --- order lines -------------------------------------------------------------------------
     def resolve_lines(self, lines):
         lines = list(lines)
         skus = {line.sku for line in lines}
-        sku_maps = self._active(SkuMap, walmart_sku__in=skus, key="walmart_sku")
-        node_maps = self._active(ShipNodeMap, ship_node__in={line.ship_node for line in lines}, key="ship_node")
-        suppliers = (
-            self._active(SupplierMap, walmart_sku__in=skus, key="walmart_sku")
-            if self.system in erp.SUPPLIER_SYSTEMS else {}
-        )
+        sku_maps = self._by_key(SkuMap, "walmart_sku", skus)
+        node_maps = self._by_key(ShipNodeMap, "ship_node", {line.ship_node for line in lines})
+        suppliers = self._by_key(SupplierMap, "walmart_sku", skus) if self.system in erp.SUPPLIER_SYSTEMS else {}
         gl_rules = self._gl_rules() if self.system in erp.GL_POSTING_SYSTEMS else None
         return [self._resolve(line, sku_maps, node_maps, suppliers, gl_rules) for line in lines]
 
@@ -178,6 +177,24 @@ class Resolver:
         if self._gl is None:
             self._gl = self._active(GlRule, key=("charge_type", "level", "scope"))
         return self._gl
+
+    def prime(self, skus, ship_nodes):
+        """Read the SKU, ship node (and supplier) rows of a whole batch at once, so that resolving
+        its orders one by one afterwards costs no query for them (validation calls this)."""
+        self._by_key(SkuMap, "walmart_sku", skus)
+        self._by_key(ShipNodeMap, "ship_node", ship_nodes)
+        if self.system in erp.SUPPLIER_SYSTEMS:
+            self._by_key(SupplierMap, "walmart_sku", skus)
+
+    def _by_key(self, model, field, keys):
+        """Active rows of `model` by `field` for `keys`, read once per resolver: a key already asked
+        for (found or not) costs no query again."""
+        known = self._rows.setdefault(model, {})
+        missing = set(keys) - known.keys()
+        if missing:
+            found = self._active(model, key=field, **{f"{field}__in": missing})
+            known.update({key: found.get(key) for key in missing})
+        return {key: known[key] for key in keys if known[key] is not None}
 
     def _active(self, model, key, **filters):
         rows = model.objects.filter(integration=self.integration, active=True, **filters)

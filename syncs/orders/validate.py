@@ -88,6 +88,8 @@ def validate(integration, *, adapter=None, orders=None, user=None):
         return dict(counts)
     system = integration.erp_system
     resolver = Resolver(integration)
+    # One read of the batch's SKU and ship node mappings, not one per order.
+    resolver.prime({line.sku for order in orders for line in order.lines.all()}, {order.ship_node_id for order in orders})
     candidates = []
     for order in orders:
         built = build(order, resolver)
