@@ -76,32 +76,21 @@ def _back_off(row, exc):
     )
 
 
-def process_account(account, *, limit=500, retry_now=False):
-    """Turn due order events of one Walmart account into MarketplaceOrders. Returns counts."""
+def work(account, kind, handle, *, limit, retry_now):
+    """Claim the due inbox rows of `kind` and run handle(row, client) on each, one by one.
+
+    `handle` stores what the row says and returns None, or sets the row aside itself and returns the
+    count it belongs to. Walmart down, throttled or our credentials broken: the row waits (backoff);
+    a refusal or an unreadable shape fails it with the reason. Returns counts.
+    """
     counts = {"processed": 0, "failed": 0, "retry": 0}
-    integrations = order_integrations(account)
-    ids = claim(due(account, "order", retry_now)[:limit], status_field="status", from_status=InboxEvent.Status.PENDING,
+    ids = claim(due(account, kind, retry_now)[:limit], status_field="status", from_status=InboxEvent.Status.PENDING,
                 to_status=InboxEvent.Status.PROCESSING, until_field="claimed_until", seconds=CLAIM_SECONDS)
     client = WalmartClient(account)
     for row in InboxEvent.objects.filter(pk__in=ids).order_by("id"):
         try:
-            order = row.payload if row.source == InboxEvent.Source.POLL else client.get_order(row.purchase_order_id)
-            if order is None:
-                # A delivery can outrun the order's readability, so ask again a few times; what Walmart
-                # still does not know then (e.g. the sample PO of POST /v3/webhooks/test) is set aside,
-                # not failed: it is not work anyone can do anything about.
-                message = f"Walmart does not know purchase order {row.purchase_order_id}"
-                if row.attempts + 1 < UNKNOWN_ORDER_ATTEMPTS:
-                    _back_off(row, message)
-                    counts["retry"] += 1
-                else:
-                    _finish(row, InboxEvent.Status.IGNORED, f"{message} (asked {UNKNOWN_ORDER_ATTEMPTS} times: "
-                                                            "a test delivery, or an order Walmart withdrew)")
-                    counts["ignored"] = counts.get("ignored", 0) + 1
-                continue
-            _store_everywhere(integrations, order, row)
+            outcome = handle(row, client)
         except (RecoverableError, AmbiguousOutcome, ConfigError) as exc:
-            # Walmart down, throttled or our credentials broken: nothing is lost, the row waits.
             _back_off(row, exc)
             counts["retry"] += 1
             continue
@@ -109,6 +98,31 @@ def process_account(account, *, limit=500, retry_now=False):
             _finish(row, InboxEvent.Status.FAILED, str(exc))
             counts["failed"] += 1
             continue
-        _finish(row, InboxEvent.Status.PROCESSED)
-        counts["processed"] += 1
+        if outcome is None:
+            _finish(row, InboxEvent.Status.PROCESSED)
+            outcome = "processed"
+        counts[outcome] = counts.get(outcome, 0) + 1
     return counts
+
+
+def process_account(account, *, limit=500, retry_now=False):
+    """Turn due order events of one Walmart account into MarketplaceOrders. Returns counts."""
+    integrations = order_integrations(account)
+
+    def handle(row, client):
+        order = row.payload if row.source == InboxEvent.Source.POLL else client.get_order(row.purchase_order_id)
+        if order is None:
+            # A delivery can outrun the order's readability, so ask again a few times; what Walmart
+            # still does not know then (e.g. the sample PO of POST /v3/webhooks/test) is set aside,
+            # not failed: it is not work anyone can do anything about.
+            message = f"Walmart does not know purchase order {row.purchase_order_id}"
+            if row.attempts + 1 < UNKNOWN_ORDER_ATTEMPTS:
+                _back_off(row, message)
+                return "retry"
+            _finish(row, InboxEvent.Status.IGNORED, f"{message} (asked {UNKNOWN_ORDER_ATTEMPTS} times: "
+                                                    "a test delivery, or an order Walmart withdrew)")
+            return "ignored"
+        _store_everywhere(integrations, order, row)
+        return None
+
+    return work(account, "order", handle, limit=limit, retry_now=retry_now)

@@ -8,19 +8,12 @@ trouble backs off and retries; a return Walmart does not know, or cannot be read
 reason, never silently.
 """
 
-import logging
-
 from django.db import IntegrityError
 
-from connectors.errors import AmbiguousOutcome, ConfigError, PermanentError, RecoverableError
-from connectors.walmart.client import WalmartClient
-from syncs.locking import claim
 from syncs.models import InboxEvent
-from syncs.orders.inbox import CLAIM_SECONDS, _back_off, _finish, due, flow_integrations
+from syncs.orders.inbox import _finish, flow_integrations, work
 from syncs.orders.parse import OrderShapeError
 from syncs.returns.normalise import store
-
-logger = logging.getLogger(__name__)
 
 
 def return_integrations(account):
@@ -45,31 +38,17 @@ def _store_everywhere(integrations, data, return_order_id):
 
 def process_account(account, *, limit=500, retry_now=False):
     """Turn due return events of one Walmart account into MarketplaceReturns. Returns counts."""
-    counts = {"processed": 0, "failed": 0, "retry": 0}
     integrations = return_integrations(account)
-    ids = claim(due(account, "return", retry_now)[:limit], status_field="status", from_status=InboxEvent.Status.PENDING,
-                to_status=InboxEvent.Status.PROCESSING, until_field="claimed_until", seconds=CLAIM_SECONDS)
-    client = WalmartClient(account)
-    for row in InboxEvent.objects.filter(pk__in=ids).order_by("id"):
+
+    def handle(row, client):
         rid = row.return_order_id or str((row.payload or {}).get("returnOrderId") or "")
-        try:
-            if not rid:
-                raise OrderShapeError("the inbox row names no returnOrderId")
-            data = row.payload if row.source == InboxEvent.Source.POLL else fetch_return(client, rid)
-            if data is None:
-                _finish(row, InboxEvent.Status.FAILED, f"Walmart does not know return order {rid}")
-                counts["failed"] += 1
-                continue
-            _store_everywhere(integrations, data, rid)
-        except (RecoverableError, AmbiguousOutcome, ConfigError) as exc:
-            # Walmart down, throttled or our credentials broken: nothing is lost, the row waits.
-            _back_off(row, exc)
-            counts["retry"] += 1
-            continue
-        except (PermanentError, OrderShapeError) as exc:  # ReturnShapeError is an OrderShapeError
-            _finish(row, InboxEvent.Status.FAILED, str(exc))
-            counts["failed"] += 1
-            continue
-        _finish(row, InboxEvent.Status.PROCESSED)
-        counts["processed"] += 1
-    return counts
+        if not rid:
+            raise OrderShapeError("the inbox row names no returnOrderId")
+        data = row.payload if row.source == InboxEvent.Source.POLL else fetch_return(client, rid)
+        if data is None:
+            _finish(row, InboxEvent.Status.FAILED, f"Walmart does not know return order {rid}")
+            return "failed"
+        _store_everywhere(integrations, data, rid)  # ReturnShapeError is an OrderShapeError: fails the row
+        return None
+
+    return work(account, "return", handle, limit=limit, retry_now=retry_now)
