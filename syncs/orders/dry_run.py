@@ -9,7 +9,6 @@ acknowledgement sent. Reads may still refresh an expired access token and feed t
 limiter: that is state about the connection, which the real run would need too.
 """
 
-from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
@@ -22,6 +21,7 @@ from mappings.resolve import Resolver
 from syncs.models import MarketplaceOrder, PollState
 from syncs.orders.build import build
 from syncs.orders.parse import OrderShapeError, parse_order
+from syncs.orders.poll import window_start
 from syncs.orders.post import adapter_for
 from syncs.orders.preview import decisions
 from syncs.orders.validate import format_quantity, open_reservations
@@ -34,8 +34,7 @@ def _new_on_walmart(integration):
     """(unsaved order, parsed lines) for Walmart orders in the poll window that we do not hold yet."""
     state = PollState.objects.filter(account=integration.walmart).first()
     end = timezone.now()
-    start = (state.high_water - timedelta(minutes=integration.poll_overlap_minutes)) if state and state.high_water \
-        else end - timedelta(days=integration.poll_backfill_days)
+    start = window_start(integration.walmart, state.high_water if state else None, end)  # as the poll would
     known = set(MarketplaceOrder.objects.filter(integration=integration).values_list("purchase_order_id", flat=True))
     for node_type in NODE_TYPES:
         filters = {"lastModifiedStartDate": start, "lastModifiedEndDate": end, "limit": 200, "shipNodeType": node_type}

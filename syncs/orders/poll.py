@@ -84,17 +84,23 @@ def _poll_window(client_connection, start, end, node_type, counts):
         counts["pages"] += 1
 
 
+def window_start(account, high_water, end):
+    """Where a poll of `account` starts: the last mark minus the largest overlap of its integrations
+    (default 10 minutes), or, the first time, their largest backfill (default 3 days) before `end`."""
+    integrations = list(Integration.objects.filter(walmart=account, active=True))
+    if high_water:
+        return high_water - timedelta(minutes=max([i.poll_overlap_minutes for i in integrations] or [10]))
+    return end - timedelta(days=max([i.poll_backfill_days for i in integrations] or [3]))
+
+
 def poll_account(account, *, now=None):
     """Poll one Walmart account; returns counts {"new", "seen", "pages"}. Raises typed connector errors."""
-    integrations = list(Integration.objects.filter(walmart=account, active=True))
     state, _ = PollState.objects.get_or_create(account=account)
-    overlap = timedelta(minutes=max([i.poll_overlap_minutes for i in integrations] or [10]))
-    backfill = timedelta(days=max([i.poll_backfill_days for i in integrations] or [3]))
     counts = {"new": 0, "seen": 0, "pages": 0}
     with lease(PollState, state.pk, seconds=900):
         state.refresh_from_db()
         end = now or timezone.now()
-        start = (state.high_water - overlap) if state.high_water else end - backfill
+        start = window_start(account, state.high_water, end)
         try:
             for node_type in SHIP_NODE_TYPES:
                 _poll_window(account, start, end, node_type, counts)

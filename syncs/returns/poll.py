@@ -6,14 +6,13 @@ a whole window was read. Later changes of a return arrive by its events (they ca
 a poll could compare).
 """
 
-from datetime import timedelta
-
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from connectors.walmart.paging import iter_pages
 from syncs.locking import lease
-from syncs.models import InboxEvent, Integration, PollState
+from syncs.models import InboxEvent, PollState
+from syncs.orders.poll import window_start
 
 PAGE_LIMIT = 200
 
@@ -39,15 +38,12 @@ def _record(account, returns, counts):
 
 def poll_returns(account, *, now=None):
     """Poll one Walmart account's returns; returns counts {"new", "seen", "pages"}. Raises typed errors."""
-    integrations = list(Integration.objects.filter(walmart=account, active=True))
     state, _ = PollState.objects.get_or_create(account=account)
-    overlap = timedelta(minutes=max([i.poll_overlap_minutes for i in integrations] or [10]))
-    backfill = timedelta(days=max([i.poll_backfill_days for i in integrations] or [3]))
     counts = {"new": 0, "seen": 0, "pages": 0}
     with lease(PollState, state.pk, seconds=900, until_field="returns_lease_until", owner_field="returns_lease_owner"):
         state.refresh_from_db()
         end = now or timezone.now()
-        start = (state.returns_high_water - overlap) if state.returns_high_water else end - backfill
+        start = window_start(account, state.returns_high_water, end)
         filters = {"returnLastModifiedStartDate": start, "returnLastModifiedEndDate": end, "limit": PAGE_LIMIT}
         try:
             for page in iter_pages(account, "/v3/returns", filters, bucket="returns.list", what="poll returns"):
