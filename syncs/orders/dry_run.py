@@ -9,7 +9,6 @@ acknowledgement sent. Reads may still refresh an expired access token and feed t
 limiter: that is state about the connection, which the real run would need too.
 """
 
-
 from django.db.models import Q
 from django.utils import timezone
 
