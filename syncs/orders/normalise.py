@@ -8,8 +8,9 @@ A fixed number of queries per order, whatever its line count.
 from django.db import transaction
 
 from audit import log as audit_log
-from syncs.models import MarketplaceOrder, OrderCharge, OrderLine, StockReservation
+from syncs.models import MarketplaceOrder, OrderCharge, OrderLine
 from syncs.orders.parse import parse_order
+from syncs.orders.validate import release
 
 LINE_FIELDS = ["sku", "product_name", "condition", "quantity", "unit_of_measure", "status", "statuses", "status_date",
                "cancelled_quantity", "shipped_quantity", "fulfillment_option", "ship_method", "shipping_program_type"]
@@ -38,8 +39,7 @@ def store(integration, data):
                 and order.status in CANCELLABLE:
             order.status = MarketplaceOrder.Status.CANCELLED
             order.save(update_fields=["status", "updated_at"])
-            StockReservation.objects.filter(order=order, released_at__isnull=True).update(
-                released_at=order.updated_at, release_reason="cancelled")
+            release(order, "cancelled")
             changes.append("every line cancelled on Walmart")
     if changes:
         audit_log.record("order.updated", obj=order, object_type="order", object_id=order.purchase_order_id,
