@@ -37,3 +37,8 @@ def config_spec(system):
 
 def adapter_class(system):
     return module(system, "adapter").Adapter
+
+
+def adapter(connection):
+    """The adapter of a Connection (its system's Adapter, built from it)."""
+    return adapter_class(connection.system)(connection)

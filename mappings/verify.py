@@ -57,7 +57,7 @@ def codes_for(kind, system):
 
 def adapter_for(integration):
     """The integration's ERP adapter (connectors.registry), built once per verification."""
-    return registry.adapter_class(integration.erp_system)(integration.erp)
+    return registry.adapter(integration.erp)
 
 
 def verify_rows(rows, *, user=None, adapter_factory=adapter_for):

@@ -6,13 +6,14 @@ say when each flow last ran and whether it worked.
 
 from django.utils import timezone
 
+from connectors import registry
 from connectors.errors import ConnectorError
 from syncs.locking import Busy
 from syncs.models import SyncRun
 from syncs.orders import watchdog
 from syncs.orders.inbox import process_account
 from syncs.orders.poll import poll_account
-from syncs.orders.post import adapter_for, post_due
+from syncs.orders.post import post_due
 from syncs.orders.validate import validate
 from syncs.orders.walmart_side import acknowledge_due, cancel_rejected
 from syncs.returns import inbox as returns_inbox
@@ -36,7 +37,7 @@ def _orders_in(integration, *, poll=True, retry_now=False):
             counts["poll"] = "skipped: another worker is polling this Walmart account"
     counts["inbox"] = process_account(integration.walmart, retry_now=retry_now)
     counts["returns_linked"] = link_waiting(integration)  # orders that just arrived release their returns
-    adapter = adapter_for(integration)
+    adapter = registry.adapter(integration.erp)
     counts["validate"] = validate(integration, adapter=adapter)
     counts["post"] = post_due(integration, adapter=adapter, retry_now=retry_now)
     counts["acknowledge"] = acknowledge_due(integration)

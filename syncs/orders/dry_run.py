@@ -12,7 +12,7 @@ limiter: that is state about the connection, which the real run would need too.
 from django.db.models import Q
 from django.utils import timezone
 
-from connectors import http
+from connectors import http, registry
 from connectors.errors import ConnectorError
 from connectors.walmart.paging import iter_pages
 from mappings import erp
@@ -21,7 +21,6 @@ from syncs.models import MarketplaceOrder, PollState
 from syncs.orders.build import build
 from syncs.orders.parse import OrderShapeError, parse_order
 from syncs.orders.poll import window_start
-from syncs.orders.post import adapter_for
 from syncs.orders.preview import decisions
 from syncs.orders.validate import format_quantity, open_reservations
 
@@ -85,7 +84,7 @@ def plan(integration, *, walmart=True):
     """Yield one dict per order the next run would work: decisions, verdict, payload."""
     token = http.unaudited.set(True)
     try:
-        resolver, adapter, stock = Resolver(integration), adapter_for(integration), {}
+        resolver, adapter, stock = Resolver(integration), registry.adapter(integration.erp), {}
         sources = [_ours(integration)] + ([_new_on_walmart(integration)] if walmart else [])
         for source in sources:
             for order, lines in source:

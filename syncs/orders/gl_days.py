@@ -12,10 +12,9 @@ import logging
 from zoneinfo import ZoneInfo
 
 from audit import log as audit_log
-from connectors import clock
+from connectors import clock, registry
 from connectors.errors import AmbiguousOutcome, ConnectorError, RecoverableError
 from syncs.models import Integration, MarketplaceOrder
-from syncs.orders.post import adapter_for
 
 logger = logging.getLogger("alerts")
 LOADED = "gl_interface"
@@ -37,7 +36,7 @@ def pending_days(integration, zone):
 
 def release(integration, *, adapter=None):
     """Release the integration's finished days; returns counts."""
-    adapter = adapter or adapter_for(integration)
+    adapter = adapter or registry.adapter(integration.erp)
     zone = ZoneInfo(adapter.config.posting_timezone)
     counts = {"released_days": 0, "failed_days": 0}
     for day in pending_days(integration, zone):

@@ -27,18 +27,14 @@ class OrderJob(posting.Job):
         release(order, "posted")  # the ERP's own stock now carries what the reservation held
 
 
-def adapter_for(integration):
-    return registry.adapter_class(integration.erp_system)(integration.erp)
-
-
 def post_due(integration, *, adapter=None, retry_now=False, limit=200):
     """Post the integration's ready orders and due retries; returns counts by outcome."""
     queryset = MarketplaceOrder.objects.filter(integration=integration).select_related("integration")
-    return posting.run(OrderJob(integration), queryset, adapter or adapter_for(integration), retry_now=retry_now,
+    return posting.run(OrderJob(integration), queryset, adapter or registry.adapter(integration.erp), retry_now=retry_now,
                        limit=limit)
 
 
 def post_one(order, *, adapter=None, force_lookup=False):
     """Run the machine over one order now (replay, admin); returns the outcome."""
     integration = order.integration
-    return posting.attempt(OrderJob(integration), order, adapter or adapter_for(integration), force_lookup=force_lookup)
+    return posting.attempt(OrderJob(integration), order, adapter or registry.adapter(integration.erp), force_lookup=force_lookup)

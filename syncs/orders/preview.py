@@ -2,9 +2,9 @@
 ERP payload (the adapter's preview_order, which makes no write). Used by the admin's "preview
 posting" page and by `sync INTEGRATION orders_in --dry-run`."""
 
+from connectors import registry
 from mappings.resolve import Resolver
 from syncs.orders.build import build
-from syncs.orders.post import adapter_for
 from syncs.orders.validate import format_quantity
 
 
@@ -43,5 +43,5 @@ def preview(order, *, resolver=None, adapter=None):
               "decisions": decisions(built, integration.erp_system), "reasons": [f"{r.code}: {r.message}" for r in built.reasons],
               "payload": None}
     if built.posting is not None:
-        result["payload"] = (adapter or adapter_for(integration)).preview_order(built.posting)
+        result["payload"] = (adapter or registry.adapter(integration.erp)).preview_order(built.posting)
     return result

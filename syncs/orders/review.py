@@ -8,7 +8,6 @@ posting machine's path, which looks the document up in the ERP before posting ag
 """
 
 from audit import log as audit_log
-from connectors import clock
 from syncs.models import MarketplaceOrder
 from syncs.orders.validate import release
 

@@ -108,7 +108,7 @@ def validate(integration, *, adapter=None, orders=None, user=None):
     try:
         if candidates and (needs_stock or system in erp.SUPPLIER_SYSTEMS):
             # Only now: an integration that checks neither stock nor POs validates without the ERP.
-            adapter = adapter or registry.adapter_class(system)(integration.erp)
+            adapter = adapter or registry.adapter(integration.erp)
         for order, built in candidates:
             if system in erp.SUPPLIER_SYSTEMS:
                 problem = _po_reason(adapter, built)
