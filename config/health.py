@@ -1,7 +1,5 @@
 """GET /healthz: database, broker, last worker heartbeat. 200 when all are fine, else 503."""
 
-from datetime import timedelta
-
 from django.conf import settings
 from django.db import connection
 from django.http import JsonResponse

@@ -11,14 +11,12 @@ class Command(BaseCommand):
     help = "Show orders by state, the review queue by reason, the last run of each flow and token states."
 
     def add_arguments(self, parser):
-        parser.add_argument("--json", action="store_true")
+        parser.add_argument("--json", action="store_true", dest="as_json")
 
-    def handle(self, json=False, **options):
+    def handle(self, as_json=False, **options):
         data = collect()
-        if json:
-            import json as _json
-
-            self.stdout.write(_json.dumps(data, indent=2, sort_keys=True))
+        if as_json:
+            self.stdout.write(json.dumps(data, indent=2, sort_keys=True))
             return
         if not data["integrations"]:
             self.stdout.write("No integrations yet (add one in the admin, or run `manage.py demo`).")
