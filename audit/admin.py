@@ -17,6 +17,12 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.display(description="integration", ordering="integration__slug")
+def integration_slug(obj):
+    """A list column for rows of an integration: its slug, which fits where the long name does not."""
+    return obj.integration.slug
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyAdmin):
     """Read-only: the audit trail is append-only."""

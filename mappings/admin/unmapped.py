@@ -14,7 +14,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
-from audit.admin import ReadOnlyAdmin
+from audit.admin import ReadOnlyAdmin, integration_slug
 from connectors.errors import ConnectorError
 from mappings import suggestions
 from mappings.models import ShipNodeMap, SightingKind, SkuMap, UnmappedSighting
@@ -64,9 +64,10 @@ class UnmappedReportAdmin(ReadOnlyAdmin):
     """Walmart codes that orders needed or Walmart lists and no active mapping covers, busiest first."""
 
     change_list_template = "admin/mappings/unmapped_change_list.html"
-    list_display = ["value", "kind", "name", "integration", "count", "walmart_seen_at", "last_seen", "suggestion",
+    list_display = ["value", "kind", "name", integration_slug, "count", "walmart_seen_at", "last_seen", "suggestion",
                     "create_link"]
     list_filter = ["integration", "kind", SourceFilter, SuggestionFilter]
+    list_select_related = ["integration"]
     search_fields = ["value", "name", "gtin", "suggested_item"]
     ordering = ["-count", "-last_seen"]
     actions = ["accept_suggestions", "suggest_items"]

@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.html import format_html
 
-from audit.admin import ReadOnlyAdmin
+from audit.admin import ReadOnlyAdmin, integration_slug
 from syncs.models import MarketplaceOrder, ReviewOrder
 from syncs.orders import review
 from syncs.orders.validate import validate
@@ -42,7 +42,7 @@ class PostAnywayForm(forms.Form):
 
 @admin.register(ReviewOrder)
 class ReviewQueueAdmin(ReadOnlyAdmin):
-    list_display = ["purchase_order_id", "integration_slug", "reason", "problem", "age", "ack_deadline_display",
+    list_display = ["purchase_order_id", integration_slug, "reason", "problem", "age", "ack_deadline_display",
                     "on_hold", "order_total"]
     list_filter = [ReasonFilter, "integration", "on_hold"]
     search_fields = ["purchase_order_id", "customer_order_id", "lines__sku", "review_message"]
@@ -70,10 +70,6 @@ class ReviewQueueAdmin(ReadOnlyAdmin):
     def reason(self, obj):
         return format_html('{}<br><code>{}</code>', review.REVIEW_REASONS.get(obj.review_reason, obj.review_reason),
                            obj.review_reason)
-
-    @admin.display(description="integration", ordering="integration__slug")
-    def integration_slug(self, obj):
-        return obj.integration.slug
 
     @admin.display(description="problem")
     def problem(self, obj):
