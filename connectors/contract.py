@@ -145,11 +145,49 @@ class OrderPosting:
 
 @dataclass(frozen=True)
 class StockLevel:
-    """Available quantity of an ERP item at an ERP warehouse/site, in ERP units."""
+    """Available quantity of an ERP item at an ERP warehouse/site, in ERP units.
+
+    `available` is None when the ERP's value was not a number; `raw` then carries it as the ERP sent
+    it, so inventory_out can offer 0 and tell staff what the ERP said (a negative value is passed on
+    as it is: the flow, not the adapter, decides what a negative quantity means)."""
 
     item: str
     warehouse: str
-    available: Decimal
+    available: Decimal | None
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class ItemPrice:
+    """An ERP item's selling price (per ERP unit, in `currency`) and, where the ERP has one, its cost,
+    for prices_out. `price` is None when the ERP's value was not a number (`raw` carries it)."""
+
+    item: str
+    price: Decimal | None
+    currency: str
+    cost: Decimal | None = None
+    raw: str = ""
+
+
+@dataclass(frozen=True)
+class StockCountLine:
+    """One line of a stock count (inventory_in): the quantity an item should have at the warehouse."""
+
+    item: str
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class StockCountPosting:
+    """A stock count to write into the ERP (Exact Online inventory_in). `reference` is ours and
+    deterministic (the posting machine's find-before-retry needs it); `process` False leaves the
+    count as a draft for staff to process in the ERP."""
+
+    reference: str
+    warehouse: str
+    count_date: datetime
+    lines: tuple  # StockCountLine
+    process: bool = True
 
 
 def reference_for(purchase_order_id, suffix=""):
@@ -188,6 +226,15 @@ class ErpAdapter(BaseAdapter):
       warehouse/site, for validation; an ERP without stock (CloudSuite GL) does not define it.
     - `preview_order(OrderPosting) -> dict` : the exact vendor payload(s) post_order would send, for
       dry runs and the admin's preview; makes no call that writes.
+    - `stock_snapshot(items, warehouse) -> Iterable[StockLevel]` (inventory_out): available stock of
+      many items at one warehouse in bulk, one call per page of items (or per page of the ERP's own
+      paging of the warehouse), never one call per item; items the ERP has no stock record for may be
+      left out (the caller reads them as 0); non-numeric values come back with available=None.
+    - `price_snapshot(items) -> Iterable[ItemPrice]` (prices_out): selling price (and cost where the
+      ERP keeps one) of many items in bulk, paged like stock_snapshot; items without a price are left out.
+    - `post_stock_count(StockCountPosting, existing=None) -> ErpDocument` and
+      `find_stock_count(reference) -> ErpDocument | None` (inventory_in, Exact Online): write a stock
+      count carrying our reference; `existing` is a half-done count (created, not processed) to complete.
     """
 
     @abstractmethod
