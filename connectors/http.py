@@ -237,8 +237,12 @@ def _body_text(json_body, data):
 
 
 def send(connection, method, url, *, ok=(200,), bucket="default", params=None, json=None, data=None,
-         files=None, headers=None, auth=True, timeout=None, what=None, action="http.call", obj=None):
+         files=None, headers=None, auth=True, timeout=None, what=None, action="http.call", obj=None, rate_wait=None):
     """Send one request for `connection` and return the `requests.Response` if its status is in `ok`.
+
+    `rate_wait`: the longest wait (s) for a token of the shared rate limiter before giving up with a
+    RecoverableError (default RATE_LIMIT_MAX_WAIT); feeds pass 0, so a chunk without a token waits
+    in its queue instead of holding a worker.
 
     Raises RecoverableError, PermanentError, ConfigError or AmbiguousOutcome, never anything else.
     `what` names the call in error messages ("token request", "create customer order").
@@ -256,7 +260,7 @@ def send(connection, method, url, *, ok=(200,), bucket="default", params=None, j
             request_headers.update(default_headers(connection.typed_config, correlation_id))
         request_headers.update(headers or {})
         token = strategy.authorize(connection, request_headers) if strategy else None
-        ratelimit.acquire(connection, bucket)
+        ratelimit.acquire(connection, bucket, max_wait=rate_wait)
         started = time.monotonic()
         request_body = _body_text(json, data)
         try:

@@ -92,6 +92,19 @@ def acquire(connection, key="default", *, max_wait=None):
         waited += pause
 
 
+def configure(connection, key, capacity, per_seconds):
+    """Set a bucket's size and refill rate from what the vendor says the account may do (Walmart's
+    partner profile: N feeds per window); tokens already spent stay spent."""
+    capacity, per_seconds = float(capacity), float(per_seconds)
+    for _ in range(5):
+        bucket = _bucket(connection, key)
+        if bucket.capacity == capacity and abs(bucket.refill_per_second * per_seconds - capacity) < 1e-9:
+            return
+        tokens = min(capacity, _refilled(bucket, clock.now()))
+        if _swap(bucket, capacity=capacity, refill_per_second=capacity / per_seconds, tokens=tokens, updated_at=clock.now()):
+            return
+
+
 def observe(connection, key="default", *, remaining=None, limit=None, reset_at=None, retry_after=None, throttled=False):
     """Feed the vendor's rate-limit headers back into the shared bucket.
 

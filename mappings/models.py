@@ -115,6 +115,8 @@ class SkuMap(MappingRow):
     category = models.CharField(max_length=100, blank=True, help_text="Walmart productType, or your own category")
     gtin = models.CharField("GTIN-14", max_length=14, blank=True, help_text="GTIN or UPC, stored as GTIN-14")
     description = models.CharField(max_length=255, blank=True)
+    safety_buffer = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Units held back from Walmart at every node; blank = the node's or integration's")
     feed_error = models.TextField(blank=True, help_text="Walmart's last feed error for this SKU (set by the feeds flow)")
     feed_error_at = models.DateTimeField(null=True, blank=True)
 
@@ -141,6 +143,16 @@ class ShipNodeMap(MappingRow):
     location = models.CharField(max_length=50, blank=True, help_text="IFS LocationNo")
     name = models.CharField(max_length=100, blank=True)
 
+    class StockSync(models.TextChoices):
+        OUT = "out", "ERP stock → Walmart (inventory_out)"
+        IN = "in", "Walmart stock → ERP (inventory_in)"
+        NONE = "none", "Neither"
+
+    # A node is the source of truth on one side only: both ways would echo a change forever.
+    stock_sync = models.CharField(max_length=4, choices=StockSync.choices, default=StockSync.OUT)
+    safety_buffer = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Units held back from Walmart at this node; blank = the integration's")
+
     class Meta:
         verbose_name = "ship node mapping"
         ordering = ["integration", "ship_node"]
@@ -151,6 +163,21 @@ class ShipNodeMap(MappingRow):
 
     def __str__(self):
         return f"{self.ship_node} → {self.warehouse or '-'}{'/' + self.location if self.location else ''}"
+
+    def clean(self):
+        super().clean()
+        if self.stock_sync == self.StockSync.NONE or not self.integration_id:
+            return
+        # Integrations of one Walmart account share its ship nodes: a node one of them writes into
+        # its ERP (in) must not be one another feeds from its ERP (out), or each run undoes the other.
+        other = ShipNodeMap.objects.filter(
+            integration__walmart_id=self.integration.walmart_id, ship_node=self.ship_node, active=True,
+            stock_sync=self.StockSync.IN if self.stock_sync == self.StockSync.OUT else self.StockSync.OUT,
+        ).exclude(pk=self.pk).select_related("integration").first()
+        if other is not None:
+            raise ValidationError({"stock_sync": (
+                f"Ship node {self.ship_node} is already synced the other way by {other.integration.slug} "
+                f"({other.get_stock_sync_display()}); a node may be in inventory_out or inventory_in, not both.")})
 
 
 class GlRule(MappingRow):

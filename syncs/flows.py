@@ -19,8 +19,11 @@ from syncs.orders.walmart_side import acknowledge_due, cancel_rejected
 from syncs.returns import inbox as returns_inbox
 from syncs.returns.normalise import link_waiting
 from syncs.returns.poll import poll_returns
+from syncs.stock import guard, inventory_in, inventory_out, prices_out
 
-AVAILABLE = {"orders_in", "returns_in"}
+AVAILABLE = {"orders_in", "returns_in", "inventory_out", "prices_out", "inventory_in"}
+# Which adapter method each outbound flow needs: an ERP without it cannot run the flow.
+NEEDS = {"inventory_out": "stock_snapshot", "prices_out": "price_snapshot", "inventory_in": "post_stock_count"}
 
 
 class FlowNotAvailable(Exception):
@@ -39,6 +42,8 @@ def _orders_in(integration, *, poll=True, retry_now=False):
     counts["returns_linked"] = link_waiting(integration)  # orders that just arrived release their returns
     adapter = registry.adapter(integration.erp)
     counts["validate"] = validate(integration, adapter=adapter)
+    if "inventory_out" in (integration.enabled_flows or []):
+        counts["zeros"] = guard.push_zeros(integration)  # the oversell guard: before the next scheduled run
     counts["post"] = post_due(integration, adapter=adapter, retry_now=retry_now)
     counts["acknowledge"] = acknowledge_due(integration)
     counts["cancel"] = cancel_rejected(integration)
@@ -59,13 +64,35 @@ def _returns_in(integration, *, poll=True, retry_now=False):
     return counts
 
 
-def run(integration, flow, *, trigger="schedule", **options):
-    """Run `flow` for `integration` to the end; returns its counts. Connector errors are recorded, then raised."""
+def _inventory_out(integration, *, poll=True, retry_now=False, full=None):
+    return inventory_out.run(integration, full=full)
+
+
+def _prices_out(integration, *, poll=True, retry_now=False, full=None):
+    return prices_out.run(integration, full=full)
+
+
+def _inventory_in(integration, *, poll=True, retry_now=False, full=None):
+    return inventory_in.run(integration, retry_now=retry_now)
+
+
+RUNNERS = {"orders_in": _orders_in, "returns_in": _returns_in, "inventory_out": _inventory_out,
+           "prices_out": _prices_out, "inventory_in": _inventory_in}
+
+
+def check_available(integration, flow):
     if flow not in AVAILABLE:
         raise FlowNotAvailable(f"The {flow} flow is not available yet.")
+    if flow in NEEDS and not hasattr(registry.adapter_class(integration.erp.system), NEEDS[flow]):
+        raise FlowNotAvailable(f"{integration.erp.system_label} has no {flow} (DESIGN §1).")
+
+
+def run(integration, flow, *, trigger="schedule", **options):
+    """Run `flow` for `integration` to the end; returns its counts. Connector errors are recorded, then raised."""
+    check_available(integration, flow)
     record = SyncRun.objects.create(integration=integration, flow=flow, trigger=trigger)
     try:
-        counts = (_returns_in if flow == "returns_in" else _orders_in)(integration, **options)
+        counts = RUNNERS[flow](integration, **options)
     except ConnectorError as exc:
         SyncRun.objects.filter(pk=record.pk).update(finished_at=timezone.now(), ok=False, error=str(exc)[:5000])
         raise

@@ -59,6 +59,10 @@ class Job:
     def post(self, adapter, posting, existing):
         return adapter.post_order(posting, existing)
 
+    def find(self, adapter, reference):
+        """Look the row's document up in the ERP by our reference (before any retry)."""
+        return adapter.find_document(reference)
+
     def posted(self, row, document):
         """Side effects of success inside the transaction that marks the row posted."""
 
@@ -170,7 +174,7 @@ def _attempt(job, row, adapter, owner, reconcile):
     existing = None
     if reconcile:
         try:
-            existing = adapter.find_document(posting.reference)
+            existing = job.find(adapter, posting.reference)
         except RecoverableError as exc:
             return _retry(job, row, owner, exc, attempts=attempts)
         except (PermanentError, AmbiguousOutcome) as exc:
@@ -197,7 +201,7 @@ def _attempt(job, row, adapter, owner, reconcile):
 
 def _after_ambiguous(job, row, adapter, owner, posting, exc, attempts):
     try:
-        found = adapter.find_document(posting.reference)
+        found = job.find(adapter, posting.reference)
     except RecoverableError:
         return _retry(job, row, owner, exc, attempts=attempts)  # the next attempt looks again first
     except (PermanentError, AmbiguousOutcome) as lookup_exc:

@@ -11,6 +11,8 @@ SCHEDULES = [
     ("ml-connector token keep-alive", "connectors.tasks.keep_tokens_alive", 60 * 6),
     # CloudSuite integrations in daily_summary mode: release each finished day's journal.
     ("ml-connector GL day release", "syncs.tasks.release_gl_days", 60),
+    # Feeds: submit what waits for a throttle token, track what Walmart is processing.
+    ("ml-connector feeds", "syncs.tasks.work_feeds", 2),
 ]
 
 
@@ -26,7 +28,7 @@ def ensure_schedules(Schedule=None):
 
 
 # Minutes between scheduled runs of each flow.
-FLOW_MINUTES = {"orders_in": 2, "returns_in": 10}
+FLOW_MINUTES = {"orders_in": 2, "returns_in": 10, "inventory_out": 60, "prices_out": 60, "inventory_in": 60}
 
 
 def ensure_integration_schedules(integration):

@@ -37,3 +37,22 @@ def release_gl_days():
     from syncs.orders.gl_days import release_all
 
     return release_all()
+
+
+def work_feeds():
+    """Every 2 minutes: submit queued feeds that have a token now, track submitted ones, resend what
+    Walmart failed. Per integration with feeds open; each flow's own module does the work."""
+    from connectors.errors import ConnectorError
+    from syncs.models import Feed, Integration
+    from syncs.stock import inventory_out, prices_out
+
+    work = {"inventory_out": inventory_out.work_feeds, "prices_out": prices_out.work_feeds}
+    done = {}
+    open_feeds = Feed.objects.filter(state__in=Feed.OPEN_STATES).values_list("integration_id", "flow").distinct()
+    for integration_id, flow in open_feeds:
+        integration = Integration.objects.select_related("walmart", "erp").get(pk=integration_id)
+        try:
+            done[f"{integration.slug}:{flow}"] = work[flow](integration)
+        except ConnectorError as exc:
+            done[f"{integration.slug}:{flow}"] = f"failed: {exc}"
+    return done

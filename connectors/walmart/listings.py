@@ -123,7 +123,7 @@ class FeedPage:
     feeds: tuple[FeedStatus, ...]
 
 
-def _exact(value):
+def json_numbers(value):
     """Decimals as floats that print as the same number, for the JSON encoder; anything else unchanged."""
     if isinstance(value, Decimal):
         number = float(value)
@@ -131,9 +131,9 @@ def _exact(value):
             raise ValueError(f"{value} cannot be sent exactly as a JSON number")
         return int(value) if value == value.to_integral_value() else number
     if isinstance(value, dict):
-        return {k: _exact(v) for k, v in value.items()}
+        return {k: json_numbers(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_exact(v) for v in value]
+        return [json_numbers(v) for v in value]
     return value
 
 
@@ -278,15 +278,17 @@ class WalmartListings:
 
         # Reference: https://developer.walmart.com/us-marketplace/reference/updateprice (PUT /v3/price)
         """
-        body = _exact({"sku": sku, "pricing": [{"currentPriceType": price_type,
+        body = json_numbers({"sku": sku, "pricing": [{"currentPriceType": price_type,
                                                 "currentPrice": {"currency": currency, "amount": Decimal(amount)}}]})
         response = http.send(self.connection, "PUT", "/v3/price", bucket="price", json=body, what="update price").json()
         return (response.get("ItemPriceResponse") or response).get("message", "")
 
     # --- feeds -----------------------------------------------------------------------------
 
-    def submit_feed(self, feed_type, payload: dict, *, reference=None, ship_node=None, max_bytes=None) -> str:
-        """Upload one feed file (JSON, as a multipart `file`); returns Walmart's feedId.
+    def submit_feed(self, feed_type, payload: dict | bytes, *, reference=None, ship_node=None, max_bytes=None,
+                    rate_wait=None) -> str:
+        """Upload one feed file (JSON, as a multipart `file`; a dict, or the file's bytes as built by
+        syncs.feeds); returns Walmart's feedId. `rate_wait` as in connectors.http.send.
 
         `reference` (our deterministic id of this chunk) becomes the file name, which Walmart lists
         as `fileName`: after an AmbiguousOutcome (the answer was lost, the feed may exist),
@@ -298,7 +300,7 @@ class WalmartListings:
         """
         if feed_type not in FEED_BUCKETS:
             raise ValueError(f"unsupported feed type {feed_type!r}; expected one of {', '.join(FEED_BUCKETS)}")
-        content = json.dumps(_exact(payload), separators=(",", ":")).encode()
+        content = payload if isinstance(payload, bytes) else json.dumps(json_numbers(payload), separators=(",", ":")).encode()
         limit = max_bytes or DEFAULT_FEED_SIZE_LIMITS[feed_type]
         if len(content) > limit:
             raise PermanentError(f"Walmart {feed_type} feed of {len(content)} bytes is over the {limit}-byte limit; "
@@ -306,7 +308,7 @@ class WalmartListings:
         params = {"feedType": feed_type, **({"shipNode": ship_node} if ship_node else {})}
         response = http.send(self.connection, "POST", "/v3/feeds", ok=(200, 202), bucket=FEED_BUCKETS[feed_type],
                              params=params, files={"file": (f"{reference or feed_type}.json", content, "application/json")},
-                             what=f"submit {feed_type} feed")
+                             what=f"submit {feed_type} feed", rate_wait=rate_wait)
         return response.json()["feedId"]
 
     def feed_status(self, feed_id, include_details=True, *, page_size=FEED_DETAIL_PAGE) -> FeedStatus:

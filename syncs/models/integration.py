@@ -75,6 +75,27 @@ class Integration(models.Model):
     post_max_attempts = models.PositiveIntegerField(default=8, help_text="Then the order goes to review")
     post_backoff_cap_seconds = models.PositiveIntegerField(default=3600)
 
+    # --- Stock and prices out (DESIGN §5), stock in (Exact) ---
+    safety_buffer = models.PositiveIntegerField(
+        default=0, help_text="Units held back from Walmart per SKU and ship node (a SKU's or node's own buffer wins)")
+    full_resend_hours = models.PositiveIntegerField(
+        default=24, help_text="Send every stock and price line again at least this often, changed or not")
+    feed_timeout_minutes = models.PositiveIntegerField(
+        default=120, help_text="A feed Walmart keeps in progress longer than this is given up and its lines resent")
+    price_change_limit_percent = models.DecimalField(
+        max_digits=6, decimal_places=1, default=20,
+        help_text="A price change larger than this waits for approval (as does a price of 0 or below the ERP cost)")
+    price_currency = models.CharField(max_length=3, default="USD", help_text="The Walmart account's currency")
+
+    class InventoryInQuantity(models.TextChoices):
+        AVAILABLE = "availToSellQty", "Available to sell (availToSellQty)"
+        INPUT = "inputQty", "On hand as entered (inputQty)"
+
+    inventory_in_quantity = models.CharField(max_length=20, choices=InventoryInQuantity.choices,
+                                             default=InventoryInQuantity.AVAILABLE)
+    inventory_in_draft_only = models.BooleanField(
+        default=False, help_text="Leave the ERP stock counts as drafts for staff to process")
+
     # --- How Walmart authenticates its webhook deliveries to us (the subscription's authDetails) ---
     class WebhookAuth(models.TextChoices):
         HMAC = "hmac", "HMAC-SHA256 of the body with the client secret"

@@ -25,6 +25,7 @@ from mappings.resolve import Resolver
 from mappings.unmapped import record_misses
 from syncs.models import MarketplaceOrder, StockReservation
 from syncs.orders.build import CANCELLED_ON_WALMART, build
+from syncs.stock import guard
 
 logger = logging.getLogger(__name__)
 S = MarketplaceOrder.Status
@@ -134,6 +135,7 @@ def validate(integration, *, adapter=None, orders=None, user=None):
 
 
 def _decide(integration, checked, stock, counts, user):
+    taken = {}  # (sku, ship node) -> ERP units left there after this batch's reservations
     with transaction.atomic():
         # The lock that serialises validators of this ERP (PostgreSQL; SQLite's IMMEDIATE transaction already does).
         list(Connection.objects.select_for_update().filter(pk=integration.erp_id).values_list("pk"))
@@ -159,7 +161,13 @@ def _decide(integration, checked, stock, counts, user):
             for line in built.posting.lines:
                 key = (line.erp_item, line.warehouse)
                 reserved[key] = reserved.get(key, Decimal("0")) + line.quantity
+                taken[(line.sku, order.ship_node_id)] = stock.get(key, Decimal("0")) - reserved[key]
             counts["ready"] += 1
+    if taken:
+        # The oversell guard: a line whose offer just reached 0 goes to Walmart as 0 now (syncs.stock.guard).
+        flagged = guard.note_taken(integration, taken)
+        if flagged:
+            counts["zero_flagged"] += flagged
 
 
 def _shortages(built, stock, reserved):

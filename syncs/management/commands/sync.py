@@ -23,9 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--retry-now", action="store_true", help="treat every item waiting for a retry as due")
         parser.add_argument("--no-poll", action="store_true", help="skip the Walmart poll; only work the inbox")
         parser.add_argument("--dry-run", action="store_true",
-                            help="print what would be posted (decisions and ERP payloads); write nothing anywhere")
+                            help="print what would be posted or sent (decisions, payloads, lines); write nothing anywhere")
+        parser.add_argument("--full", action="store_true", help="inventory_out/prices_out: send every line, changed or not")
 
-    def handle(self, integration, flow, retry_now, no_poll, dry_run=False, **options):
+    def handle(self, integration, flow, retry_now, no_poll, dry_run=False, full=False, **options):
         try:
             integ = Integration.objects.select_related("walmart", "erp").get(slug=integration)
         except Integration.DoesNotExist:
@@ -33,7 +34,8 @@ class Command(BaseCommand):
         if dry_run:
             return self._dry_run(integ, flow, walmart=not no_poll)
         try:
-            counts = flows.run(integ, flow, trigger="command", poll=not no_poll, retry_now=retry_now)
+            extra = {"full": True} if full else {}
+            counts = flows.run(integ, flow, trigger="command", poll=not no_poll, retry_now=retry_now, **extra)
         except flows.FlowNotAvailable as exc:
             raise CommandError(str(exc))
         except ConnectorError as exc:
@@ -43,8 +45,10 @@ class Command(BaseCommand):
     def _dry_run(self, integ, flow, *, walmart):
         from syncs.orders.dry_run import plan
 
+        if flow in OUTBOUND_PLANS:
+            return self._dry_run_outbound(integ, flow)
         if flow != "orders_in":
-            raise CommandError(f"--dry-run is available for orders_in, not {flow}")
+            raise CommandError(f"--dry-run is available for orders_in, {', '.join(OUTBOUND_PLANS)}; not {flow}")
         verdicts = {}
         try:
             for entry in plan(integ, walmart=walmart):
@@ -58,3 +62,33 @@ class Command(BaseCommand):
         except ConnectorError as exc:
             raise CommandError(f"{integ.slug} {flow} --dry-run: {exc}")
         self.stdout.write(f"{integ.slug} {flow} --dry-run (nothing written): {json.dumps(verdicts)}")
+
+    def _dry_run_outbound(self, integ, flow):
+        """What the next run would send, line by line (old -> new, why); nothing is written, not
+        even the staging rows or the run history (they live in a transaction that is rolled back)."""
+        from importlib import import_module
+
+        try:
+            flows.check_available(integ, flow)
+            lines = import_module(OUTBOUND_PLANS[flow]).plan(integ)
+        except flows.FlowNotAvailable as exc:
+            raise CommandError(str(exc))
+        except ConnectorError as exc:
+            raise CommandError(f"{integ.slug} {flow} --dry-run: {exc}")
+        for line in lines:
+            if flow == "inventory_out":
+                self.stdout.write(f"{line['sku']} @ {line['ship_node']}: {_show(line['sent'])} -> {line['desired']} ({line['why']})")
+            elif flow == "prices_out":
+                self.stdout.write(f"{line['sku']}: {_show(line['sent'])} -> {line['desired']} {line['currency']} ({line['why']})")
+            else:
+                self.stdout.write(f"{line['item']} ({line['sku']} @ {line['ship_node']}) in {line['warehouse']}: "
+                                  f"ERP {_show(line['erp'])} -> Walmart {_show(line['walmart'])}")
+        self.stdout.write(f"{integ.slug} {flow} --dry-run (nothing written): {len(lines)} lines would be sent")
+
+
+def _show(value):
+    return "-" if value is None else format(value, "f") if hasattr(value, "normalize") else str(value)
+
+
+OUTBOUND_PLANS = {"inventory_out": "syncs.stock.inventory_out", "prices_out": "syncs.stock.prices_out",
+                  "inventory_in": "syncs.stock.inventory_in"}
