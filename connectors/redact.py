@@ -29,12 +29,14 @@ def is_secret_key(key, extra=()):
     return lowered in SECRET_KEYS or lowered in extra or lowered.endswith(("_secret", "_token", "password"))
 
 
-def redact_data(data, extra=()):
-    """Recursively mask values under secret-looking keys in dicts/lists."""
+def redact_data(data, extra=(), *, list_limit=None):
+    """Recursively mask values under secret-looking keys in dicts/lists (the first `list_limit` items
+    of each list only, when given)."""
     if isinstance(data, dict):
-        return {k: (MASK if is_secret_key(k, extra) and v not in (None, "") else redact_data(v, extra)) for k, v in data.items()}
+        return {k: (MASK if is_secret_key(k, extra) and v not in (None, "") else redact_data(v, extra, list_limit=list_limit))
+                for k, v in data.items()}
     if isinstance(data, list):
-        return [redact_data(v, extra) for v in data]
+        return [redact_data(v, extra, list_limit=list_limit) for v in data[:list_limit]]
     return data
 
 
@@ -54,9 +56,16 @@ def redact_text(text, secrets=(), extra=()):
     stripped = text.strip()
     if stripped[:1] in "{[":
         try:
-            text = json.dumps(redact_data(json.loads(stripped), extra), ensure_ascii=False)
+            data = json.loads(stripped)
         except ValueError:
             pass
+        else:
+            # Only the excerpt is kept: a list's items past EXCERPT_LIMIT // 3 cannot reach it (each dumps
+            # to at least 3 characters with its separator), so a 5,000-row page is not redacted whole.
+            text = json.dumps(redact_data(data, extra, list_limit=EXCERPT_LIMIT // 3 + 1), ensure_ascii=False)
+            if len(text) > 2 * EXCERPT_LIMIT:  # values are masked before the cut: none is left half-visible
+                text = redact_values(text[:2 * EXCERPT_LIMIT], secrets)[:EXCERPT_LIMIT]
+                return text + f"... [{len(stripped) - EXCERPT_LIMIT} more characters]"
     elif "=" in stripped and "\n" not in stripped and " " not in stripped:
         pairs = parse_qsl(stripped, keep_blank_values=True)
         if pairs:

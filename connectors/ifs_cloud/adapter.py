@@ -6,12 +6,13 @@ shipping as an order charge, released if configured), payloads in connectors/ifs
 
 from decimal import Decimal
 
-from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
+from connectors.contract import ErpAdapter, ErpDocument, ItemPrice, PingResult, StockLevel
 from connectors.errors import PermanentError
 from connectors.ifs_cloud import orders
 from connectors.gtin import as_gtin14, gtin_forms
 from connectors.ifs_cloud.client import ORDERS, IfsClient, charges_path, lines_path, release_path
 from connectors.ifs_cloud.odata import wire
+from connectors.ifs_cloud.records import number
 
 CANCELLED = "Cancelled"
 PLANNED = "Planned"
@@ -19,7 +20,7 @@ OPEN = ("Planned", "Released")  # states in which IFS still takes lines and char
 
 
 class Adapter(ErpAdapter):
-    capabilities = frozenset({"orders_in"})
+    capabilities = frozenset({"orders_in", "inventory_out", "prices_out"})
 
     def __init__(self, connection):
         super().__init__(connection)
@@ -196,6 +197,46 @@ class Adapter(ErpAdapter):
         # Reference: GET InventoryPartInStockHandling.svc/InventoryPartInStockSet (client.stock)
         available = self.client.stock(items, warehouse)
         return [StockLevel(item=item, warehouse=warehouse, available=available.get(item, Decimal(0))) for item in items]
+
+    def stock_snapshot(self, items, warehouse):
+        """inventory_out: AvailableQty summed per part at a site (`warehouse`), for many parts at once.
+        Few parts: PartNo filters (40 per call); more than snapshot_site_read_above: the site's whole
+        InventoryPartInStockSet, snapshot_page_size records per call, kept for the parts asked.
+        Parts without a stock record are left out (read as 0). A part with any record IFS did not
+        send as a number comes back with available=None and that value in raw; negatives pass as they are."""
+        items = list(dict.fromkeys(items))
+        if not items:
+            return []
+        cfg, wanted = self.config, set(items)
+        whole_site = len(items) > cfg.snapshot_site_read_above
+        # Reference: GET InventoryPartInStockHandling.svc/InventoryPartInStockSet (client.stock_records)
+        records = self.client.stock_records(warehouse, None if whole_site else items, page_size=cfg.snapshot_page_size)
+        totals, raw = {}, {}
+        for part, value in records:
+            if part not in wanted:
+                continue
+            quantity, text = number(value)
+            if quantity is None:
+                raw.setdefault(part, text)
+            totals[part] = totals.get(part, Decimal(0)) + (quantity or 0)
+        return [StockLevel(item=part, warehouse=warehouse, available=None if part in raw else totals[part],
+                           raw=raw.get(part, "")) for part in items if part in totals]
+
+    def price_snapshot(self, items):
+        """prices_out: ListPrice of the configured site's sales parts, in price_currency (UNCONFIRMED
+        that IFS names no currency on SalesPartSet). Few parts: CatalogNo filters; many: the site's
+        whole SalesPartSet, paged. Parts without a sales part are left out. No cost: the emulator and
+        erp-apis.md name no inventory part cost projection (UNCONFIRMED in IFS, see SETUP.md)."""
+        items = list(dict.fromkeys(items))
+        if not items:
+            return []
+        cfg, wanted = self.config, set(items)
+        whole_site = len(items) > cfg.snapshot_site_read_above
+        # Reference: GET SalesPartHandling.svc/SalesPartSet?$filter=Contract eq 'S1' (client.sales_parts)
+        parts = self.client.sales_parts(cfg.site, None if whole_site else items, page_size=cfg.snapshot_page_size)
+        found = {p.catalog_no: p for p in parts if p.catalog_no in wanted}
+        return [ItemPrice(item=code, price=found[code].list_price, currency=cfg.price_currency,
+                          raw=found[code].list_price_raw) for code in items if code in found]
 
     def lookup(self, kind, codes):
         """Which codes IFS Cloud knows, for mapping verification (mappings/verify.py).

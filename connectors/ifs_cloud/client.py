@@ -62,10 +62,11 @@ class IfsClient:
             raise
         return self._json(response), response.headers.get("ETag")
 
-    def _collection(self, path, *, what, filter=None, select=None, orderby=None, limit=None):
+    def _collection(self, path, *, what, filter=None, select=None, orderby=None, limit=None, page_size=None):
         """Every row of a query (or the first `limit`): follows @odata.nextLink when IFS sends one,
         else pages with $top/$skip until a page comes back short."""
-        top = min(limit, self.page_size) if limit else self.page_size
+        page_size = page_size or self.page_size
+        top = min(limit, page_size) if limit else page_size
         skip, rows = 0, []
         url = f"{path}?{query(filter=filter, select=select, orderby=orderby, top=top)}"
         server_paging = False
@@ -118,19 +119,33 @@ class IfsClient:
         """
         part_nos = list(dict.fromkeys(part_nos))
         totals = {part: Decimal(0) for part in part_nos}
-        for start in range(0, len(part_nos), PARTS_PER_QUERY):
-            chunk = part_nos[start:start + PARTS_PER_QUERY]
-            rows = self._collection(
-                "InventoryPartInStockHandling.svc/InventoryPartInStockSet", what="read inventory part in stock",
-                filter=f"{any_of('PartNo', chunk)} and (Contract eq {literal(site)})",
-                select="PartNo,Contract,AvailableQty", orderby="PartNo",
-            )
-            for row in rows:
-                totals[row["PartNo"]] = totals.get(row["PartNo"], Decimal(0)) + (dec(row.get("AvailableQty")) or 0)
+        for part, value in self.stock_records(site, part_nos):
+            totals[part] = totals.get(part, Decimal(0)) + (dec(value) or 0)
         return totals
 
-    def sales_parts(self, site, catalog_nos=None):
-        """Sales parts of a site (all, or the given catalog numbers).
+    def stock_records(self, site, part_nos=None, *, page_size=None):
+        """(PartNo, AvailableQty as IFS sent it) per stock record at a site: of the given parts
+        (PARTS_PER_QUERY per filtered read), or of every part at the site (part_nos None), paged.
+
+        # Reference: InventoryPartInStockHandling.svc/InventoryPartInStockSet
+        #   ?$select=PartNo,Contract,AvailableQty&$filter=Contract eq 'S1'&$orderby=PartNo&$top=N&$skip=M
+        #   (entity set and fields: erp-apis.md §A.4; paging: §A.6, nextLink followed when IFS sends one)
+        """
+        site_only = f"Contract eq {literal(site)}"
+        if part_nos is None:
+            conditions = [site_only]
+        else:
+            part_nos = list(dict.fromkeys(part_nos))
+            conditions = [f"{any_of('PartNo', part_nos[start:start + PARTS_PER_QUERY])} and ({site_only})"
+                          for start in range(0, len(part_nos), PARTS_PER_QUERY)]
+        for condition in conditions:
+            for row in self._collection(
+                    "InventoryPartInStockHandling.svc/InventoryPartInStockSet", what="read inventory part in stock",
+                    filter=condition, select="PartNo,Contract,AvailableQty", orderby="PartNo", page_size=page_size):
+                yield row["PartNo"], row.get("AvailableQty")
+
+    def sales_parts(self, site, catalog_nos=None, *, page_size=None):
+        """Sales parts of a site (all, paged by page_size, or the given catalog numbers).
 
         # Reference: SalesPartHandling.svc/SalesPartSet, keys Contract, CatalogNo (erp-apis.md §A.4)
         """
@@ -143,10 +158,12 @@ class IfsClient:
                           for start in range(0, len(catalog_nos), PARTS_PER_QUERY)]
         rows = [row for condition in conditions for row in self._collection(
             "SalesPartHandling.svc/SalesPartSet", what="read sales parts", filter=condition,
-            select="Contract,CatalogNo,CatalogDesc,PartNo,SalesUnitMeas,ListPrice", orderby="CatalogNo")]
+            select="Contract,CatalogNo,CatalogDesc,PartNo,SalesUnitMeas,ListPrice", orderby="CatalogNo",
+            page_size=page_size)]
         return [records.SalesPart(
             site=r["Contract"], catalog_no=r["CatalogNo"], description=r.get("CatalogDesc") or "",
-            part_no=r.get("PartNo") or "", sales_unit=r.get("SalesUnitMeas") or "", list_price=dec(r.get("ListPrice")),
+            part_no=r.get("PartNo") or "", sales_unit=r.get("SalesUnitMeas") or "",
+            list_price=records.number(r.get("ListPrice"))[0], list_price_raw=records.number(r.get("ListPrice"))[1],
         ) for r in rows]
 
     def sales_parts_by_gtin(self, site, gtins, *, field):

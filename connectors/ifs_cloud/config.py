@@ -40,6 +40,15 @@ class IfsCloudConfig(BaseConfig):
     # SalesPartHandling.svc/$metadata and set the name it has; blank = the read is not offered.
     gtin_field: str = Field(default="GtinNo", max_length=60, pattern=r"^([A-Za-z_][A-Za-z0-9_]*)?$",
                             description="SalesPartSet property with the GTIN (blank: no GTIN read)")
+    # inventory_out / prices_out: above `snapshot_site_read_above` items, stock_snapshot and price_snapshot
+    # read the site's whole InventoryPartInStockSet / SalesPartSet, `snapshot_page_size` rows per call
+    # ($top/$skip, or IFS's own @odata.nextLink); up to it, PartNo filters of 40 values per call.
+    snapshot_page_size: int = Field(default=5000, ge=100, le=50000, description="Rows per call of a whole-site read")
+    snapshot_site_read_above: int = Field(default=200, ge=0, le=100000,
+                                          description="More items than this: read the whole site, paged")
+    # Currency of the sales parts' ListPrice. UNCONFIRMED: SalesPartSet carries no currency property in
+    # erp-apis.md §A.4; IFS keeps list prices in the site's company currency. Set that currency here.
+    price_currency: str = Field(default="USD", min_length=3, max_length=3, description="Currency of ListPrice")
     # IFS 24R2 access tokens live 180 s: refresh 30 s ahead, so a slow call never carries an expired one.
     token_refresh_margin: float = Field(default=30, ge=0, le=170)
 

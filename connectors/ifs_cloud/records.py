@@ -14,6 +14,18 @@ def dec(value):
     return None if value is None else Decimal(str(value))
 
 
+def number(value):
+    """(Decimal, "") for a JSON number or numeric string; (None, the value as text) for anything else
+    (null included), so a snapshot can say what IFS sent instead of failing the whole read."""
+    if isinstance(value, bool) or value is None:
+        return None, "" if value is None else str(value)
+    try:
+        parsed = Decimal(str(value))
+    except ArithmeticError:
+        return None, str(value)
+    return (parsed, "") if parsed.is_finite() else (None, str(value))
+
+
 @dataclass(frozen=True)
 class CompanySite:
     company: str
@@ -29,6 +41,7 @@ class SalesPart:
     part_no: str
     sales_unit: str
     list_price: Decimal | None
+    list_price_raw: str = ""  # ListPrice as IFS sent it when it was not a number
 
 
 @dataclass(frozen=True)

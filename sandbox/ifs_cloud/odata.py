@@ -59,7 +59,11 @@ def read_body(request):
 
 def etag(obj):
     """W/"base64(objid:objversion)", the shape IFS uses."""
-    raw = f"AAA{type(obj).__name__[:6].upper()}{obj.pk:08d}:{obj.version}"
+    return etag_of(type(obj), obj.pk, obj.version)
+
+
+def etag_of(model, pk, version):
+    raw = f"AAA{model.__name__[:6].upper()}{pk:08d}:{version}"
     return 'W/"' + base64.b64encode(raw.encode()).decode() + '"'
 
 
@@ -157,6 +161,21 @@ class EntitySet:
             body[name] = self.by_name[name].read(obj)
         return body
 
+    def entities_of(self, queryset, select=None):
+        """Entities of a (sliced) queryset. When every property read is a plain column, rows come as
+        .values() tuples, not model instances: pages of thousands of stock records (inventory_out
+        reads a whole site) then serve in a fraction of the time."""
+        props = [self.by_name[name] for name in (select or [p.name for p in self.props])]
+        if any(not p.attr or "__" in p.attr for p in props):
+            return [self.entity(obj, select) for obj in queryset]
+        model = queryset.model
+        entities = []
+        for pk, version, *values in queryset.values_list("pk", "version", *(p.attr for p in props)):
+            body = {"@odata.etag": etag_of(model, pk, version)}
+            body.update(zip((p.name for p in props), values))
+            entities.append(body)
+        return entities
+
     def parse(self, body, *, updating=False):
         """{Prop: value} for a create or PATCH body; unknown or read-only properties are refused."""
         values = {}
@@ -238,10 +257,9 @@ def collection(request, eset, queryset, *, max_page_size=None):
     capped = max_page_size is not None and (size is None or size > max_page_size)
     if capped:
         size = max_page_size
-    rows = list(queryset[skip:skip + size + 1] if size is not None else queryset[skip:])
+    rows = eset.entities_of(queryset[skip:skip + size + 1] if size is not None else queryset[skip:], select)
     more = size is not None and len(rows) > size
-    rows = rows[:size] if size is not None else rows
-    body["value"] = [eset.entity(obj, select) for obj in rows]
+    body["value"] = rows[:size] if size is not None else rows
     if capped and more:
         params = request.GET.copy()
         params["$skip"] = str(skip + size)
