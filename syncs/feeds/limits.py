@@ -46,7 +46,7 @@ def refresh(walmart):
         values = {"count": count, "window_seconds": window, "file_size": size, "from_profile": False, "read_at": read_at}
         if found is not None and found.count and found.window_seconds:
             values.update(count=found.count, window_seconds=found.window_seconds,
-                          file_size=found.file_size or size, from_profile=True)
+                          file_size=found.file_size_bytes or size, from_profile=True)
         rows[feed_type], _ = FeedLimit.objects.update_or_create(walmart=walmart, feed_type=feed_type, defaults=values)
         ratelimit.configure(walmart, FEED_BUCKETS[feed_type], rows[feed_type].count, rows[feed_type].window_seconds)
     return rows

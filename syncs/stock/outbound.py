@@ -74,3 +74,15 @@ def send(model, integration, flow, feed_type, make_records, columns, *, full=Fal
 
     feeds = engine.queue(integration, flow, feed_type, make_records(rows), on_chunk=tie)
     return marked, feeds
+
+
+def retry(rows, *, user=None):
+    """Staff's 'Retry': lines held after a refusal (or after giving up on Walmart's failures) go with
+    the next run. Returns how many. Audited by the caller's action."""
+    return rows.filter(in_flight__isnull=True).update(held_value=None, system_retries=0, error="", error_kind="",
+                                                     error_at=None)
+
+
+def resend_everything(integration, flow):
+    """Staff's 'Resend everything': the next run sends every line, changed or not."""
+    OutboundFlow.objects.update_or_create(integration=integration, flow=flow, defaults={"full_requested": True})
