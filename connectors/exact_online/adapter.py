@@ -1,11 +1,12 @@
-"""Exact Online adapter: Walmart orders in as sales orders and/or sales invoices, stock levels out of
-ItemWarehouses, mapping look-ups (reference/erp-apis.md §E; connectors/exact_online/SETUP.md)."""
+"""Exact Online adapter: Walmart orders in as sales orders and/or sales invoices, stock and prices out of
+ItemWarehouses and Items, Walmart's stock in as stock counts, mapping look-ups (reference/erp-apis.md §E;
+connectors/exact_online/SETUP.md)."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
+from connectors.contract import ErpAdapter, ErpDocument, ItemPrice, PingResult, StockLevel
 from connectors.errors import ConsentLost, PermanentError
-from connectors.exact_online import orders
+from connectors.exact_online import orders, stock_counts
 from connectors.exact_online.client import DOCUMENTS, ExactClient
 from connectors.gtin import as_gtin14, gtin_forms
 
@@ -15,7 +16,8 @@ RESOLVE = {"customer": ("accounts", "customer account", "Blocked"), "item": ("it
 
 
 class Adapter(ErpAdapter):
-    capabilities = frozenset({"orders_in"})
+    # inventory_out and prices_out are optional for an Exact integration (its enabled flows say).
+    capabilities = frozenset({"orders_in", "inventory_out", "prices_out", "inventory_in"})
 
     def __init__(self, connection):
         super().__init__(connection)
@@ -152,21 +154,120 @@ class Adapter(ErpAdapter):
         available = CurrentStock - PlannedStockOut: CurrentStock still includes what open sales orders
         committed, PlannedStockOut is what they (and assembly orders) will take out. ReservedStock is not
         subtracted again: it is stock received for back-to-back sales orders, already in PlannedStockOut.
-        An item with no ItemWarehouses row at the warehouse has none there.
+        An item with no ItemWarehouses row at the warehouse has none there (nor has one whose value is not
+        a number: validation must not promise stock Exact did not state).
         """
+        warehouse = self._stock_warehouse(warehouse)
+        codes = list(dict.fromkeys(items))
+        found = {level.item: level for level in self._warehouse_levels(codes, warehouse)}
+        levels = []
+        for code in codes:
+            level = found.get(code)
+            if level is None or level.available is None:
+                level = StockLevel(item=code, warehouse=warehouse, available=Decimal(0), raw=level.raw if level else "")
+            levels.append(level)
+        return levels
+
+    def stock_snapshot(self, items, warehouse):
+        """inventory_out: available stock (as stock_levels computes it) of many items at one warehouse.
+
+        Up to `snapshot_filter_limit` items: ItemWarehouses by item code, 25 codes a read. More: the
+        warehouse's rows unfiltered, a page (60 rows) a call, keeping the wanted items. Items without a row
+        are left out (the flow reads them as 0); a value that is not a number comes back as available=None.
+        """
+        warehouse = self._stock_warehouse(warehouse)
+        return self._warehouse_levels(list(dict.fromkeys(items)), warehouse)
+
+    def _stock_warehouse(self, warehouse):
         warehouse = warehouse or self.config.default_warehouse
         if not warehouse:
             raise PermanentError(f"{self.connection.system_label}: no warehouse given and no default_warehouse set")
+        return warehouse
+
+    def _warehouse_levels(self, codes, warehouse):
+        if not codes:
+            return []
+        if len(codes) <= self.config.snapshot_filter_limit:
+            rows = self.client.item_warehouses(codes, warehouse=warehouse)
+        else:
+            wanted = set(codes)
+            rows = (row for page in self.client.warehouse_stock_pages(warehouse) for row in page
+                    if row.get("ItemCode") in wanted)
+        return [StockLevel(item=row["ItemCode"], warehouse=warehouse, **_available(row)) for row in rows
+                if row.get("WarehouseCode", warehouse) == warehouse]
+
+    # --- prices_out ----------------------------------------------------------------------------
+
+    def price_snapshot(self, items):
+        """prices_out: each item's StandardSalesPrice (in `price_currency`, the division's currency) and
+        CostPriceStandard, from logistics/Items: by item code (25 a read) up to `snapshot_filter_limit`
+        items, else every item a page a call. Items Exact has no price for (null) are left out."""
         codes = list(dict.fromkeys(items))
         if not codes:
             return []
-        rows = {row.get("ItemCode"): row for row in self.client.item_warehouses(codes, warehouse=warehouse)}
-        levels = []
-        for code in codes:
-            row = rows.get(code) or {}
-            available = _decimal(row.get("CurrentStock")) - _decimal(row.get("PlannedStockOut"))
-            levels.append(StockLevel(item=code, warehouse=warehouse, available=available))
-        return levels
+        if len(codes) <= self.config.snapshot_filter_limit:
+            rows = self.client.item_prices(codes)
+        else:
+            rows = (row for page in self.client.item_price_pages() for row in page)
+        wanted, prices = set(codes), []
+        for row in rows:
+            code = (row.get("Code") or "").strip()
+            if code not in wanted or row.get("StandardSalesPrice") is None:
+                continue
+            price, raw = _number(row.get("StandardSalesPrice"))
+            cost, _ = _number(row.get("CostPriceStandard"))
+            prices.append(ItemPrice(item=code, price=price, currency=self.config.price_currency, cost=cost, raw=raw))
+            wanted.discard(code)  # Exact's item codes are unique; a repeat is not a second price
+        return prices
+
+    # --- inventory_in --------------------------------------------------------------------------
+
+    def post_stock_count(self, posting, existing=None):
+        """Write Walmart's quantities as an Exact stock count carrying our reference, then process it.
+
+        One create call (the count, lines embedded; Exact makes it a draft), then, unless posting.process
+        is False, one ProcessStockCount call. An unanswered create raises AmbiguousOutcome (connectors.http);
+        the posting machine then finds the count by reference. With `existing` (find_stock_count's answer)
+        nothing is created again: a draft is processed if processing was asked, a processed count returned.
+        """
+        label = self.connection.system_label
+        if existing is not None:
+            if existing.data.get("status") == stock_counts.PROCESSED or not posting.process:
+                return _finished(existing)
+            return self._process(existing)
+        lines = stock_counts.checked_lines(posting, label)
+        warehouse = self._stock_warehouse(posting.warehouse)
+        warehouse_id = self._resolve("warehouse", [warehouse])[warehouse]
+        item_ids = self._item_ids([line.item for line in lines])
+        created = self.client.create_stock_count(stock_counts.payload(posting, warehouse_id, item_ids, self.config))
+        document = _stock_count(posting.reference, created, wants_processing=posting.process)
+        if not posting.process or document.complete:
+            return document
+        return self._process(document)
+
+    def find_stock_count(self, reference):
+        """The stock count carrying `reference` in the reference field, or None. complete=False while it is a
+        draft (the caller knows whether processing was asked: post_stock_count(existing=...) decides)."""
+        rows = [row for row in self.client.find_stock_counts(reference)
+                if row.get(self.config.stock_count_reference_field) == reference]
+        if len(rows) > 1:
+            raise PermanentError(
+                f"{self.connection.system_label}: {len(rows)} stock counts carry reference {reference!r} "
+                f"({', '.join(str(r.get('StockCountNumber')) for r in rows)}); resolve the duplicate in Exact Online")
+        return _stock_count(reference, rows[0], wants_processing=True) if rows else None
+
+    def _process(self, document):
+        self.client.process_stock_count(document.data["id"])
+        return _finished(document, status=stock_counts.PROCESSED)
+
+    def _item_ids(self, codes):
+        """{code: GUID}: by code (25 a read) for a few items, else every item a page a call."""
+        wanted = [code for code in dict.fromkeys(codes) if code not in self._ids["item"]]
+        if len(wanted) > self.config.snapshot_filter_limit:
+            for page in self.client.item_id_pages():
+                for row in page:
+                    self._ids["item"][(row.get("Code") or "").strip()] = row["ID"]
+        return self._resolve("item", codes)
 
     def lookup(self, kind, codes):
         """Which codes Exact Online knows, for mapping verification (mappings/verify.py): one read per kind.
@@ -228,6 +329,40 @@ def _document(kind, reference, row):
 
 def _decimal(value):
     return Decimal(str(value)) if value is not None else Decimal(0)
+
+
+def _number(value):
+    """(Decimal or None, raw text): None with the value as Exact sent it when it is not a number."""
+    if value is None:
+        return None, ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None, str(value)
+    return (number, "") if number.is_finite() else (None, str(value))
+
+
+def _available(row):
+    """StockLevel fields of an ItemWarehouses row: CurrentStock - PlannedStockOut (stock_levels says why)."""
+    current, raw_current = _number(row.get("CurrentStock"))
+    planned, raw_planned = _number(row.get("PlannedStockOut"))
+    if (current is None and raw_current) or (planned is None and raw_planned):
+        return {"available": None, "raw": f"CurrentStock={row.get('CurrentStock')} PlannedStockOut={row.get('PlannedStockOut')}"}
+    return {"available": (current or Decimal(0)) - (planned or Decimal(0))}
+
+
+def _stock_count(reference, row, *, wants_processing):
+    status = row.get("Status")
+    return ErpDocument(reference=reference, number=str(row.get("StockCountNumber") or row["StockCountID"]),
+                       kind="stock_count",
+                       data={"id": row["StockCountID"], "status": status, "warehouse": row.get("WarehouseCode")},
+                       complete=status == stock_counts.PROCESSED or not wants_processing)
+
+
+def _finished(document, status=None):
+    data = {**document.data, "status": status} if status is not None else dict(document.data)
+    return ErpDocument(reference=document.reference, number=document.number, kind=document.kind, data=data,
+                       complete=True)
 
 
 def _part(kind, row):

@@ -39,6 +39,16 @@ class ExactOnlineConfig(BaseConfig):
     # VAT code sent on every line. Walmart already computed and collected the tax (it is its own line),
     # so this should be a 0 % code; empty = Exact's default per item, which may add tax on top.
     vat_code: str = ""
+    # inventory_out / prices_out: up to this many items are read by item code (25 codes a read); for
+    # more, the warehouse's ItemWarehouses rows (or the division's items) are read unfiltered, page by page.
+    snapshot_filter_limit: int = Field(default=250, ge=1)
+    # prices_out: the currency of Items.StandardSalesPrice, which is the division's own currency
+    # (Exact's Items carry no sales currency of their own).
+    price_currency: str = Field(default="USD", min_length=3, max_length=3)
+    # inventory_in: the StockCounts field that carries our reference, and Exact's function that
+    # processes a draft count (both UNCONFIRMED against a live division: SETUP.md §3).
+    stock_count_reference_field: str = "Description"
+    process_stock_count_path: str = "inventory/ProcessStockCount"
     # Refresh this many seconds before the 600-s token expires. Exact refuses refreshes earlier than
     # 9.5 minutes into a token, so 30 s is the most we may take.
     token_refresh_margin: float = Field(default=30, ge=5, le=30)

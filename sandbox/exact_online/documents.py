@@ -16,7 +16,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 
 from sandbox import clock
-from sandbox.exact_online import data, webhooks
+from sandbox.exact_online import data, inventory, webhooks
+from sandbox.exact_online import levels as inventory_levels
 from sandbox.exact_online.models import Document, ItemStock, StockCount
 
 CENT = Decimal("0.01")
@@ -35,6 +36,9 @@ SALES_INVOICE_FIELDS = (
 SALES_INVOICE_LINE_FIELDS = ("ID", "InvoiceID", "LineNumber", "Item", "ItemCode", "Description", "Quantity",
                              "UnitPrice", "NetPrice", "AmountFC", "GLAccount", "GLAccountCode", "VATCode", "CostCenter",
                              "Notes")
+STOCK_COUNT_FIELDS = ("StockCountID", "StockCountNumber", "Division", "Description", "Warehouse", "WarehouseCode",
+                      "WarehouseDescription", "Status", "Source", "EntryNumber", "StockCountDate", "Created",
+                      "Modified")
 _DATE = re.compile(r"^/Date\((-?\d+)\)/$")
 
 
@@ -206,36 +210,83 @@ def create_sales_invoice(account, division, body, endpoint):
 
 
 def create_stock_count(account, division, body):
-    """Set counted quantities of items in one warehouse; the sync API sees them with new Timestamps."""
+    """A draft stock count (Status 12): nothing changes in stock until it is processed."""
     warehouse = data.warehouse_by_id().get(str(body.get("Warehouse") or "").lower())
     if warehouse is None:
         raise Invalid("Warehouse: Mandatory" if not body.get("Warehouse") else
                       f"Warehouse: Invalid reference guid'{body['Warehouse']}'")
+    if not body.get("StockCountDate"):
+        raise Invalid("StockCountDate: Mandatory")
+    count_date = _date(body.get("StockCountDate"), None)
     lines = body.get("StockCountLines") or []
     lines = lines.get("results", []) if isinstance(lines, dict) else lines
-    items = data.item_by_id()
     if not lines:
         raise Invalid("StockCountLines: at least one line is required")
-    key, now = str(uuid.uuid4()), clock.now()
+    items, key, now = inventory.item_by_id(), str(uuid.uuid4()), clock.now()
+    counted, seen = [], set()
+    for n, line in enumerate(lines, start=1):
+        item = items.get(str(line.get("Item") or "").lower())
+        if item is None:
+            raise Invalid(f"Line {n}: Item: Invalid reference guid'{line.get('Item')}'")
+        if item["Code"] in seen:  # Exact allows it per storage location, which the sandbox does not emulate
+            raise Invalid(f"Line {n}: Item {item['Code']} is already counted in this stock count")
+        seen.add(item["Code"])
+        if line.get("QuantityNew") is None:
+            raise Invalid(f"Line {n}: QuantityNew: Mandatory")
+        quantity = _decimal(line.get("QuantityNew"), f"Line {n}: QuantityNew")
+        in_stock = inventory_levels.stock_of(item["Code"], warehouse["Code"], account) or Decimal(0)
+        counted.append({"ID": str(uuid.uuid4()), "StockCountID": key, "LineNumber": n, "Item": item["ID"],
+                        "ItemCode": item["Code"], "ItemDescription": item["Description"],
+                        "QuantityInStock": float(in_stock), "QuantityNew": float(quantity),
+                        "QuantityDifference": float(quantity - in_stock),
+                        "CostPrice": float(item["CostPriceStandard"] or 0)})
+    description = str(body.get("Description") or "")
+
+    def build(number):
+        return {"StockCountID": key, "StockCountNumber": number, "Division": division, "Description": description,
+                "Warehouse": warehouse["ID"], "WarehouseCode": warehouse["Code"],
+                "WarehouseDescription": warehouse["Description"], "Status": StockCount.Status.DRAFT.value,
+                "Source": 4, "EntryNumber": None, "StockCountDate": _ms(count_date), "Created": _ms(now),
+                "Modified": _ms(now), "StockCountLines": counted}
+
+    for _ in range(5):
+        number = (StockCount.objects.filter(account=account, division=division)
+                  .aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                return StockCount.objects.create(account=account, division=division, key=key, number=number,
+                                                 warehouse=warehouse["Code"], description=description,
+                                                 data=build(number), created_at=now)
+        except IntegrityError:
+            continue
+    raise Invalid("Could not assign a stock count number; try again")
+
+
+def process_stock_count(account, division, key):
+    """Process a draft count: each line's QuantityNew becomes the item's stock (new sync Timestamps)."""
+    try:
+        key = str(uuid.UUID(str(key)))
+    except ValueError:
+        raise Invalid("StockCountID: Mandatory" if not key else f"StockCountID: Invalid reference '{key}'") from None
+    now = clock.now()
     with transaction.atomic():
-        counted = []
-        for n, line in enumerate(lines, start=1):
-            item = items.get(str(line.get("Item") or "").lower())
-            if item is None:
-                raise Invalid(f"Line {n}: Item: Invalid reference guid'{line.get('Item')}'")
-            quantity = _decimal(line.get("QuantityNew"), f"Line {n}: QuantityNew")
-            latest = max(ItemStock.objects.aggregate(t=Max("timestamp"))["t"] or 0,
-                         max(t for _, t in data.catalog_stock().values()))
-            ItemStock.objects.update_or_create(account=account, item_code=item["Code"], warehouse=warehouse["Code"],
-                                               defaults={"quantity": quantity, "timestamp": latest + 1})
-            counted.append({"ID": str(uuid.uuid4()), "LineNumber": n, "Item": item["ID"], "ItemCode": item["Code"],
-                            "QuantityNew": float(quantity)})
-        number = (StockCount.objects.filter(account=account, division=division).aggregate(n=Max("number"))["n"] or 0) + 1
-        entity = {"StockCountID": key, "StockCountNumber": number, "Warehouse": warehouse["ID"],
-                  "WarehouseCode": warehouse["Code"], "Description": body.get("Description") or "", "Status": 21,
-                  "CountDate": _ms(now), "Created": _ms(now), "StockCountLines": counted}
-        return StockCount.objects.create(account=account, division=division, key=key, number=number,
-                                         warehouse=warehouse["Code"], data=entity, created_at=now)
+        count = StockCount.objects.select_for_update().filter(account=account, division=division, key=key).first()
+        if count is None:
+            raise Invalid(f"StockCountID: Invalid reference guid'{key}' (no such stock count)")
+        if count.status == StockCount.Status.PROCESSED:
+            raise Invalid(f"Stock count {count.number} has already been processed")
+        latest = inventory.latest_timestamp()
+        for n, line in enumerate(count.data["StockCountLines"], start=1):
+            ItemStock.objects.update_or_create(account=account, item_code=line["ItemCode"], warehouse=count.warehouse,
+                                               defaults={"quantity": Decimal(str(line["QuantityNew"])),
+                                                         "timestamp": latest + n})
+        entry = (StockCount.objects.filter(account=account, division=division, status=StockCount.Status.PROCESSED)
+                 .count()) + 1
+        count.data = {**count.data, "Status": StockCount.Status.PROCESSED.value, "EntryNumber": entry,
+                      "Modified": _ms(now)}
+        count.status, count.processed_at = StockCount.Status.PROCESSED, now
+        count.save(update_fields=["data", "status", "processed_at"])
+    return count
 
 
 def native(entity):

@@ -32,29 +32,57 @@ class Document(models.Model):
 
 
 class StockCount(models.Model):
-    """A posted stock count: sets the counted quantity of items in a warehouse (inventory_in)."""
+    """A stock count (inventory_in). Created as a draft (Status 12); processing it (ProcessStockCount)
+    sets each line's QuantityNew as the item's stock in the warehouse and makes it Status 21."""
+
+    class Status(models.IntegerChoices):
+        DRAFT = 12, "Draft"
+        PROCESSED = 21, "Processed"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="exact_stock_counts")
     division = models.PositiveIntegerField()
     key = models.UUIDField(unique=True)
     number = models.PositiveIntegerField()
     warehouse = models.CharField(max_length=20)
+    description = models.CharField(max_length=100, blank=True, db_index=True,
+                                   help_text="Free text; the connector puts its reference here")
+    status = models.PositiveSmallIntegerField(choices=Status.choices, default=Status.DRAFT)
     data = models.JSONField()
     created_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
 
 
 class ItemStock(models.Model):
-    """Stock of an item in a warehouse where it differs from the catalog (after a stock count).
-    `timestamp` is the sync API's row version: higher than every catalog row's."""
+    """Stock of an item in a warehouse where it differs from the catalog: after a processed stock count
+    (that app's account), or set for the whole sandbox division by sandbox.exact_online.levels
+    (account empty). The row with the highest `timestamp` wins; `timestamp` is the sync API's row
+    version, higher than every catalog row's."""
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="exact_item_stock")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="exact_item_stock", null=True,
+                                blank=True)
     item_code = models.CharField(max_length=30)
     warehouse = models.CharField(max_length=20)
     quantity = models.DecimalField(max_digits=14, decimal_places=4)
     timestamp = models.BigIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["account", "item_code", "warehouse"], name="uniq_exact_item_stock")]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "item_code", "warehouse"], name="uniq_exact_item_stock"),
+            models.UniqueConstraint(fields=["item_code", "warehouse"], condition=models.Q(account__isnull=True),
+                                    name="uniq_exact_division_item_stock"),
+        ]
+
+
+class ItemPrice(models.Model):
+    """An item's standard sales price (and cost) where it differs from the catalog, set by
+    sandbox.exact_online.levels; logistics/Items serves it. Item master data is the division's, so it is
+    not per app. An item code the catalog lacks becomes an item of the division. Prices are in the
+    division's currency (Exact's Items carry no sales currency of their own)."""
+
+    item_code = models.CharField(max_length=30, unique=True)
+    price = models.DecimalField(max_digits=14, decimal_places=4)
+    cost = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    modified_at = models.DateTimeField()
 
 
 class WebhookSubscription(models.Model):

@@ -18,10 +18,14 @@ def documents():
 
 
 def duplicate_references():
-    """YourRef values carried by more than one live document of one type (it must stay 0).
+    """References carried by more than one live document of one type (it must stay 0): YourRef of sales
+    orders, invoices and credit notes, Description (our reference) of stock counts.
 
     Invoices and credit notes are separate types: a credit note may legitimately follow an invoice.
     """
-    return (Document.objects.filter(**LIVE).exclude(your_ref="")
-            .values("account", "division", "kind", "type", "your_ref")
-            .annotate(n=Count("id")).filter(n__gt=1).count())
+    documents = (Document.objects.filter(**LIVE).exclude(your_ref="")
+                 .values("account", "division", "kind", "type", "your_ref")
+                 .annotate(n=Count("id")).filter(n__gt=1).count())
+    stock_counts = (StockCount.objects.exclude(description="").values("account", "division", "description")
+                    .annotate(n=Count("id")).filter(n__gt=1).count())
+    return documents + stock_counts

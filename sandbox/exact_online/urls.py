@@ -15,6 +15,7 @@ urlpatterns = [
     re_path(DIVISION + r"inventory/ItemWarehouses$", views.item_warehouses),
     re_path(DIVISION + r"sync/Inventory/StockPositions$", views.stock_positions),
     re_path(DIVISION + r"inventory/StockCounts$", views.stock_counts),
+    re_path(DIVISION + r"inventory/ProcessStockCount$", views.process_stock_count),
     re_path(DIVISION + r"inventory/Warehouses$", views.warehouses),
     re_path(DIVISION + r"financial/GLAccounts$", views.gl_accounts),
     re_path(DIVISION + r"hrm/Costcenters$", views.cost_centers),

@@ -8,12 +8,16 @@ from django.db import IntegrityError
 from django.http import HttpResponse
 
 from sandbox import clock, shapes
-from sandbox.exact_online import data, documents, odata
+from sandbox.exact_online import data, documents, inventory, odata
 from sandbox.exact_online.api import exact_api, ok
-from sandbox.exact_online.models import Document, ItemStock, WebhookSubscription
+from sandbox.exact_online.models import Document, StockCount, WebhookSubscription
 from sandbox.exact_online.webhooks import TOPICS
 
 SYNC_PAGE_SIZE = 1000  # sync/ and bulk/ endpoints return up to 1000 records a page
+ITEM = "Exact.Web.Api.Models.Logistics.Item"
+ITEM_WAREHOUSE = "Exact.Web.Api.Models.Inventory.ItemWarehouse"
+ITEM_WAREHOUSE_FIELDS = ("ID", "Item", "ItemCode", "ItemDescription", "Warehouse", "WarehouseCode", "CurrentStock",
+                         "PlannedStockIn", "PlannedStockOut", "ProjectedStock", "ReservedStock", "SafetyStock")
 
 
 def _fields(type_name, rows, extra=()):
@@ -48,7 +52,9 @@ def me(request, account, division):
 
 @exact_api
 def items(request, account, division):
-    return _collection(request, list(data.items()), key="ID", type_name="Exact.Web.Api.Models.Logistics.Item")
+    # The catalog's items with the prices levels set, kept between pages (10,000+ items in benchmarks).
+    return ok(odata.query(request, inventory.items, key="ID", fields=odata.Fields(ITEM, set(data.items()[0])),
+                          version=inventory.items_version()))
 
 
 @exact_api
@@ -72,32 +78,13 @@ def accounts(request, account, division):
     return _collection(request, list(data.accounts()), key="ID", type_name="Exact.Web.Api.Models.Account")
 
 
-def _stock_rows(account, division):
-    """Per item and warehouse: the counted or catalog stock, and what open sales orders plan to take out."""
-    counted = {(s.item_code, s.warehouse): (s.quantity, s.timestamp) for s in ItemStock.objects.filter(account=account)}
-    planned = {}
-    for doc in Document.objects.filter(account=account, division=division, kind=Document.Kind.SALES_ORDER,
-                                       deleted=False, data__Status=12):
-        for line in doc.data.get("SalesOrderLines", []):
-            slot = (line.get("ItemCode"), doc.data.get("WarehouseCode"))
-            planned[slot] = planned.get(slot, Decimal(0)) + Decimal(str(line.get("Quantity") or 0))
-    items, warehouses = {i["Code"]: i for i in data.items()}, data.warehouse_by_code()
-    rows = []
-    for (code, wh), (quantity, timestamp) in data.catalog_stock().items():
-        quantity, timestamp = counted.get((code, wh), (quantity, timestamp))
-        out = planned.get((code, wh), Decimal(0))
-        rows.append({"ID": data.guid("itemwarehouse", f"{code}:{wh}"), "Item": items[code]["ID"], "ItemCode": code,
-                     "ItemDescription": items[code]["Description"], "Warehouse": warehouses[wh]["ID"],
-                     "WarehouseCode": wh, "CurrentStock": quantity, "PlannedStockIn": Decimal(0),
-                     "PlannedStockOut": out, "ProjectedStock": quantity - out, "ReservedStock": Decimal(0),
-                     "SafetyStock": Decimal(0), "Timestamp": int(timestamp)})
-    return rows
-
-
 @exact_api
 def item_warehouses(request, account, division):
-    rows = [{k: v for k, v in r.items() if k != "Timestamp"} for r in _stock_rows(account, division)]
-    return _collection(request, rows, key="ID", type_name="Exact.Web.Api.Models.Inventory.ItemWarehouse")
+    def rows():
+        return [{k: v for k, v in r.items() if k != "Timestamp"} for r in inventory.stock_rows(account, division)]
+
+    return ok(odata.query(request, rows, key="ID", fields=odata.Fields(ITEM_WAREHOUSE, ITEM_WAREHOUSE_FIELDS),
+                          version=inventory.stock_version(account, division)))
 
 
 @exact_api
@@ -106,7 +93,7 @@ def stock_positions(request, account, division):
              "Warehouse": r["Warehouse"], "WarehouseCode": r["WarehouseCode"], "InStock": r["CurrentStock"],
              "PlanningIn": r["PlannedStockIn"], "PlanningOut": r["PlannedStockOut"],
              "FreeStock": r["CurrentStock"] - r["PlannedStockOut"], "ReservedStock": r["ReservedStock"]}
-            for r in _stock_rows(account, division)]
+            for r in inventory.stock_rows(account, division)]
     return _collection(request, rows, key="Timestamp", type_name="Exact.Web.Api.Models.Sync.Inventory.StockPosition",
                        page_size=SYNC_PAGE_SIZE)
 
@@ -167,13 +154,33 @@ def document_entity(request, account, division, entity, key):
 
 @exact_api
 def stock_counts(request, account, division):
+    """POST creates a draft count (Status 12); GET lists counts, e.g. $filter=Description eq '<our reference>'."""
+    if request.method == "POST":
+        try:
+            count = documents.create_stock_count(account, division, _body(request))
+        except documents.Invalid as exc:
+            return shapes.exact_error(400, str(exc))
+        return ok(odata.project(documents.native(count.data), [], "StockCountLines", {"StockCountLines"}, request),
+                  status=201)
+    if request.method != "GET":
+        return shapes.exact_error(405, f"Method {request.method} is not allowed")
+    rows = [documents.native(c.data) for c in StockCount.objects.filter(account=account, division=division)]
+    return _collection(request, rows, key="StockCountID", type_name="Exact.Web.Api.Models.Inventory.StockCount",
+                       lines="StockCountLines", fields=documents.STOCK_COUNT_FIELDS)
+
+
+@exact_api
+def process_stock_count(request, account, division):
+    """The ProcessStockCount function: POST {"StockCountID": guid} processes a draft count."""
     if request.method != "POST":
         return shapes.exact_error(405, f"Method {request.method} is not allowed")
+    body = _body(request)
     try:
-        count = documents.create_stock_count(account, division, _body(request))
+        count = documents.process_stock_count(account, division, body.get("StockCountID"))
     except documents.Invalid as exc:
         return shapes.exact_error(400, str(exc))
-    return ok(documents.native(count.data), status=201)
+    return ok({"StockCountID": str(count.key), "Division": division, "ErrorMessage": None,
+               "SuccessMessage": f"Stock count {count.number} has been processed"}, status=201)
 
 
 # --- webhook subscriptions -------------------------------------------------------------------------

@@ -118,14 +118,20 @@ def test_odata_errors_and_auth(app):
     assert [r["Code"] for r in trimmed.json()["d"]["results"]] == ["WALMART-MP".rjust(18)]
 
 
-def test_stock_counts_change_stock_and_sync_timestamps(app):
+def test_processed_stock_counts_change_stock_and_sync_timestamps(app):
     conn, account, api = app
     access = oauth.issue_tokens(account)["access_token"]
     item, warehouse = data.items()[4], data.warehouse_by_code()["RNO"]
     answer = requests.post(f"{api}/v1/{DEFAULT_DIVISION}/inventory/StockCounts", timeout=10,
                            headers={"Authorization": f"Bearer {access}"},
-                           json={"Warehouse": warehouse["ID"], "StockCountLines": [{"Item": item["ID"], "QuantityNew": 7}]})
+                           json={"Warehouse": warehouse["ID"], "StockCountDate": "2026-11-20",
+                                 "StockCountLines": [{"Item": item["ID"], "QuantityNew": 7}]})
     assert answer.status_code == 201, answer.text
+    assert answer.json()["d"]["Status"] == 12  # a draft: stock changes only when it is processed
+    processed = requests.post(f"{api}/v1/{DEFAULT_DIVISION}/inventory/ProcessStockCount", timeout=10,
+                              headers={"Authorization": f"Bearer {access}"},
+                              json={"StockCountID": answer.json()["d"]["StockCountID"]})
+    assert processed.status_code == 201, processed.text
     latest = max(t for _, t in data.catalog_stock().values())
     changed = get(api, f"v1/{DEFAULT_DIVISION}/sync/Inventory/StockPositions", access,
                   **{"$select": "ItemCode,WarehouseCode,InStock,Timestamp", "$filter": f"Timestamp gt {latest}L"})
