@@ -170,10 +170,12 @@ class ShipNodeMap(MappingRow):
             return
         # Integrations of one Walmart account share its ship nodes: a node one of them writes into
         # its ERP (in) must not be one another feeds from its ERP (out), or each run undoes the other.
-        other = ShipNodeMap.objects.filter(
-            integration__walmart_id=self.integration.walmart_id, ship_node=self.ship_node, active=True,
-            stock_sync=self.StockSync.IN if self.stock_sync == self.StockSync.OUT else self.StockSync.OUT,
-        ).exclude(pk=self.pk).select_related("integration").first()
+        opposite = self.StockSync.IN if self.stock_sync == self.StockSync.OUT else self.StockSync.OUT
+        flow = "inventory_in" if opposite == self.StockSync.IN else "inventory_out"
+        others = ShipNodeMap.objects.filter(
+            integration__walmart_id=self.integration.walmart_id, ship_node=self.ship_node, active=True, stock_sync=opposite,
+        ).exclude(pk=self.pk).select_related("integration")
+        other = next((o for o in others if flow in (o.integration.enabled_flows or [])), None)
         if other is not None:
             raise ValidationError({"stock_sync": (
                 f"Ship node {self.ship_node} is already synced the other way by {other.integration.slug} "

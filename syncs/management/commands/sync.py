@@ -68,6 +68,9 @@ class Command(BaseCommand):
         even the staging rows or the run history (they live in a transaction that is rolled back)."""
         from importlib import import_module
 
+        from connectors import http
+
+        unaudited = http.unaudited.set(True)  # the reads a dry run makes leave no audit rows either
         try:
             flows.check_available(integ, flow)
             lines = import_module(OUTBOUND_PLANS[flow]).plan(integ)
@@ -75,6 +78,8 @@ class Command(BaseCommand):
             raise CommandError(str(exc))
         except ConnectorError as exc:
             raise CommandError(f"{integ.slug} {flow} --dry-run: {exc}")
+        finally:
+            http.unaudited.reset(unaudited)
         for line in lines:
             if flow == "inventory_out":
                 self.stdout.write(f"{line['sku']} @ {line['ship_node']}: {_show(line['sent'])} -> {line['desired']} ({line['why']})")
