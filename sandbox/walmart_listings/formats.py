@@ -21,6 +21,8 @@ from jsonschema import Draft6Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT6
 
+from sandbox.walmart_listings import fast_check
+
 SCHEMA_DIR = Path(__file__).with_name("schemas")
 MAX_REPORTED_SCHEMA_ERRORS = 10
 
@@ -86,6 +88,8 @@ def _validator(feed_type):
 
 
 def _check(feed_type, document):
+    if fast_check.certainly_valid(feed_type, document):
+        return
     errors = sorted(_validator(feed_type).iter_errors(document), key=lambda e: list(e.absolute_path))
     if errors:
         raise FeedFileError([
@@ -119,7 +123,7 @@ def records(feed_type, body, ship_node=None):
     _check(feed_type, document)
     if feed_type == "inventory":
         return [(r["sku"], {"nodes": [{"ship_node": ship_node, "quantity": r["quantity"]["amount"]}]})
-                for r in document["Inventory"]]
+                for r in document.get("Inventory") or ()]
     if feed_type == "MP_INVENTORY":
         return [(r["sku"], {"nodes": [{"ship_node": n["shipNode"], "quantity": n["quantity"]["amount"]}
                                       for n in r["shipNodes"]]}) for r in document["inventory"]]

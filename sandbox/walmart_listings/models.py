@@ -65,6 +65,9 @@ class Feed(models.Model):
     ship_node = models.CharField(max_length=40, blank=True, help_text="The shipNode query parameter (inventory 1.4)")
     file_name = models.CharField(max_length=200, blank=True)
     size = models.PositiveIntegerField()
+    # Lines of the file as Walmart counts them for throughput: one per SKU x ship node in inventory
+    # feeds, one per record otherwise (sandbox stats `feed_items`). 0 for a file refused whole.
+    lines = models.PositiveIntegerField(default=0)
     received_at = models.DateTimeField(db_index=True)
     inprogress_at = models.DateTimeField()
     done_at = models.DateTimeField()

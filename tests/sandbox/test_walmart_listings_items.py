@@ -102,7 +102,9 @@ def test_stats(account_and_client):
     client.update_sku_inventory(ALL[1].sku, {"721407": 2, "721408": 3})
     client.submit_feed("MP_INVENTORY", {"inventoryHeader": {"version": "1.5"}, "inventory": [
         {"sku": ALL[0].sku, "shipNodes": [{"shipNode": "721407", "quantity": {"unit": "EACH", "amount": 4}}]}]})
-    assert stats.documents() == {"feeds": 1, "price_updates": 1, "inventory_updates": 3}
+    counts = stats.documents()
+    assert {k: counts[k] for k in ("feeds", "price_updates", "inventory_updates")} == {
+        "feeds": 1, "price_updates": 1, "inventory_updates": 3}
     assert stats.duplicate_references() == 0
     walmart = sandbox_stats.collect()["walmart"]
     assert walmart["documents"]["feeds"] >= 1 and walmart["duplicate_references"] == 0
