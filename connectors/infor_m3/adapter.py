@@ -6,10 +6,10 @@ Musts (connectors.contract): every customer order we create carries our referenc
 """
 
 import logging
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
-from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
-from connectors.errors import AmbiguousOutcome, PermanentError, RecoverableError
+from connectors.contract import ErpAdapter, ErpDocument, ItemPrice, PingResult, StockLevel
+from connectors.errors import AmbiguousOutcome, ConfigError, PermanentError, RecoverableError
 from connectors.infor_m3 import customers, orders
 from connectors.gtin import as_gtin14, gtin_forms
 from connectors.infor_m3.client import EXECUTE, M3Client, M3TransactionError
@@ -17,8 +17,17 @@ from connectors.infor_m3.client import EXECUTE, M3Client, M3TransactionError
 logger = logging.getLogger(__name__)
 
 
+def _number(text):
+    """M3 answers numbers as text: a Decimal, or None when the text is not a number."""
+    try:
+        value = Decimal(str(text).strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
 class Adapter(ErpAdapter):
-    capabilities = frozenset({"orders_in"})
+    capabilities = frozenset({"orders_in", "inventory_out", "prices_out"})
 
     def __init__(self, connection):
         super().__init__(connection)
@@ -195,34 +204,82 @@ class Adapter(ErpAdapter):
         return preview
 
     def stock_levels(self, items, warehouse):
-        """Allocatable stock (AV01: on hand minus allocated) per item at a warehouse, in ONE request:
-        a bulk of MMS200MI/GetItmWhsBal reads. A lost answer to a read is retried (RecoverableError),
-        never treated as ambiguous. An item M3 has no balance record for at that warehouse (error on
-        ITNO) has none available: validation then holds only the orders with that item (out_of_stock)
-        instead of every order of the run; any other refusal (an unknown warehouse...) raises M3's message."""
+        """Allocatable stock (AV01: on hand minus allocated) per item at a warehouse, for validation:
+        a bulk of MMS200MI/GetItmWhsBal reads (_balances). An item M3 has no balance record for at
+        that warehouse (error on ITNO) has none available: validation then holds only the orders with
+        that item (out_of_stock) instead of every order of the run; any other refusal (an unknown
+        warehouse...) raises M3's message. Negative and non-numeric balances read as 0 here."""
         items = list(dict.fromkeys(items))
         warehouse = warehouse or self.config.warehouse
-        if not items:
-            return []
-        # Reference: MMS200MI/GetItmWhsBal (WHLO, ITNO -> STQT, ALQT, AV01...)
-        reads = [("GetItmWhsBal", {"WHLO": warehouse, "ITNO": item}, ["ITNO", "WHLO", "AV01"]) for item in items]
-        try:
-            answer = self.client.bulk("MMS200MI", reads)
-        except AmbiguousOutcome as exc:
-            raise RecoverableError(f"Infor M3 MMS200MI/GetItmWhsBal: no answer ({exc}); a read, safe to retry") from exc
         levels = []
-        for item, result in zip(items, answer.results):
-            if not result.ok and result.error_field != "ITNO":
-                raise M3TransactionError("MMS200MI", result)
+        for item, result in self._balances(items, warehouse, per_call=max(len(items), 1)):
             if not result.ok:
                 logger.info("%s: no M3 balance for %s at %s: %s", self.connection.name, item, warehouse,
                             result.error_message)
-            available = Decimal(result.record.get("AV01") or "0")
+            available = _number(result.record.get("AV01") or "0") or Decimal(0)
             levels.append(StockLevel(item=item, warehouse=warehouse, available=max(available, Decimal(0))))
-        if len(levels) != len(items):
-            answer.raise_for_errors()
-            raise PermanentError(f"Infor M3 MMS200MI: {len(levels)} balances for {len(items)} items", status=200)
         return levels
+
+    def stock_snapshot(self, items, warehouse):
+        """inventory_out: AV01 per item at a warehouse (WHLO), stock_reads_per_bulk GetItmWhsBal reads per
+        bulk call. Why not a list transaction: MMS200MI/LstItmWhsByWhs exists in M3's metadata, but its
+        output fields (whether AV01 is among them) are UNCONFIRMED, while GetItmWhsBal's are documented
+        (SETUP.md). Items without a balance record are left out; negatives pass as they are; a value
+        that is not a number comes back with available=None and the text in raw."""
+        items = list(dict.fromkeys(items))
+        warehouse = warehouse or self.config.warehouse
+        for item, result in self._balances(items, warehouse, per_call=self.config.stock_reads_per_bulk):
+            if result.ok:
+                raw = result.record.get("AV01", "")
+                available = _number(raw)
+                yield StockLevel(item=item, warehouse=warehouse, available=available,
+                                 raw="" if available is not None else raw)
+
+    def _balances(self, items, warehouse, *, per_call):
+        """(item, M3Result) per item, `per_call` GetItmWhsBal reads per bulk request. A lost answer to
+        a read is retried (RecoverableError), never ambiguous; a refusal other than "no such item
+        here" (ITNO) raises M3's message."""
+        for start in range(0, len(items), per_call):
+            chunk = items[start:start + per_call]
+            # Reference: MMS200MI/GetItmWhsBal (WHLO, ITNO -> STQT, ALQT, AV01...), erp-apis.md C.3
+            reads = [("GetItmWhsBal", {"WHLO": warehouse, "ITNO": item}, ["ITNO", "WHLO", "AV01"]) for item in chunk]
+            try:
+                answer = self.client.bulk("MMS200MI", reads)
+            except AmbiguousOutcome as exc:
+                raise RecoverableError(f"Infor M3 MMS200MI/GetItmWhsBal: no answer ({exc}); a read, safe to retry") from exc
+            if len(answer.results) != len(chunk):
+                answer.raise_for_errors()
+                raise PermanentError(f"Infor M3 MMS200MI: {len(answer.results)} balances for {len(chunk)} items",
+                                     status=200)
+            for item, result in zip(chunk, answer.results):
+                if not result.ok and result.error_field != "ITNO":
+                    raise M3TransactionError("MMS200MI", result)
+                yield item, result
+
+    def price_snapshot(self, items):
+        """prices_out: the base price (SAPR) of each item in the configured OIS017 price list
+        (price_list, currency, price_list_from), in ONE OIS017MI/LstBasePrice call (maxrecs 0: every
+        line of the list; LstBasePrice has no item key to page by). Items not on the list are left
+        out. No cost: no cost read is confirmed for M3 here (SETUP.md)."""
+        cfg = self.config
+        if not cfg.price_list or not cfg.price_list_from:
+            raise ConfigError("Infor M3 prices_out: set price_list (PRRF) and price_list_from (FVDT) on the connection")
+        wanted = set(items)
+        if not wanted:
+            return []
+        # Reference: OIS017MI/LstBasePrice (PRRF, CUCD, FVDT required), erp-apis.md C.3; M3H5 OIS017MI metadata
+        records = self.client.execute("OIS017MI", "LstBasePrice",
+                                      {"PRRF": cfg.price_list, "CUCD": cfg.currency, "FVDT": cfg.price_list_from},
+                                      maxrecs=0, returncols=["ITNO", "SAPR", "CUCD"])
+        prices = {}
+        for record in records:
+            itno = record.get("ITNO", "")
+            if itno in wanted and itno not in prices:
+                raw = record.get("SAPR", "")
+                price = _number(raw)
+                prices[itno] = ItemPrice(item=itno, price=price, currency=record.get("CUCD") or cfg.currency,
+                                         raw="" if price is not None else raw)
+        return [prices[item] for item in dict.fromkeys(items) if item in prices]
 
     # MI reads that confirm a code exists, per lookup kind: (program, transaction, key field, label).
     LOOKUPS = {"item": ("MMS200MI", "GetItmBasic", "ITNO", "item"),

@@ -44,6 +44,12 @@ class M3Config(BaseConfig):
     # UNCONFIRMED: erp-apis.md C.3 names the EAN as an item alias (POPN with ALWT/ALWQ) but not its
     # category number; 2 is the usual EAN category. Set what the tenant's MMS025 uses.
     gtin_alias_category: int = Field(default=2, ge=1, le=99, description="ALWT of the items' EAN/GTIN aliases")
+    # inventory_out: MMS200MI/GetItmWhsBal reads per bulk request of stock_snapshot (one HTTP call each).
+    stock_reads_per_bulk: int = Field(default=1000, ge=1, le=10000, description="GetItmWhsBal reads per bulk call")
+    # prices_out: the OIS017 base price list read by price_snapshot (OIS017MI/LstBasePrice PRRF, CUCD =
+    # `currency`, FVDT = price_list_from as yyyyMMdd). Blank price_list: prices_out is not set up.
+    price_list: str = Field(default="", max_length=10, description="PRRF of the base price list for prices_out")
+    price_list_from: str = Field(default="", pattern=r"^(\d{8})?$", description="FVDT (yyyyMMdd) of that price list")
     # Records asked for per list call (M3's maxrecs); list reads page by key until a short page.
     page_size: int = Field(default=500, ge=1, le=10000)
     token_refresh_margin: float = Field(default=300, ge=0, le=3600)

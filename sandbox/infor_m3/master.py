@@ -15,6 +15,7 @@ order, so a client pages with `maxrecs` by restarting at the last key it saw (M3
 """
 
 from datetime import datetime
+from decimal import Decimal
 
 from sandbox import clock
 from sandbox.infor_m3 import data
@@ -105,12 +106,18 @@ def list_items_changed(ctx, r):
     return [item_record(data.items()[c]) for c in sorted(data.items())]
 
 
-@mi("MMS200MI", "GetItmWhsBal", required=("WHLO", "ITNO"))
+@mi("MMS200MI", "GetItmWhsBal", required=("WHLO", "ITNO"), read_only=True)
 def get_item_balance(ctx, r):
-    item, whlo = data.item(r["ITNO"]), data.warehouse(r["WHLO"])
-    on_hand, allocated = data.balance(ctx, item.item_code, whlo)
-    return [{"CONO": ctx.cono, "WHLO": whlo, "ITNO": item.item_code, "STQT": on_hand, "QUQT": 0, "RJQT": 0,
-             "ALQT": allocated, "AV01": on_hand - allocated, "AVAL": on_hand - allocated, "AV02": on_hand,
+    """Balances come from the request's cached warehouse table (data.warehouse_balances): a bulk of
+    many reads stays one query set. A stored on-hand value that is not a number is answered as is."""
+    whlo = data.warehouse(r["WHLO"])
+    found = data.warehouse_balances(ctx, whlo, r["ITNO"]).get(r["ITNO"])
+    if found is None:
+        raise data.not_found("ITNO", r["ITNO"], "WIT0103")
+    on_hand, allocated = found
+    free = on_hand - allocated if isinstance(on_hand, Decimal) else on_hand
+    return [{"CONO": ctx.cono, "WHLO": whlo, "ITNO": r["ITNO"], "STQT": on_hand, "QUQT": 0, "RJQT": 0,
+             "ALQT": allocated, "AV01": free, "AVAL": free, "AV02": on_hand,
              "REQT": 0, "ORQT": allocated, "PLQT": 0, "FACI": data.DEFAULT_FACILITY}]
 
 
@@ -175,32 +182,40 @@ def list_item_aliases(ctx, r):
 # --- OIS017MI ------------------------------------------------------------------------------
 
 def _price_list(r):
-    if (r["PRRF"], r["CUCD"], r["FVDT"]) != (data.PRICE_LIST, "USD", data.PRICE_LIST_FROM):
+    """The price list exists in USD (the catalog's) and in any currency the sandbox was given prices in."""
+    known = r["CUCD"] == data.PRICE_LIST_CURRENCY or BasePrice.objects.filter(prrf=r["PRRF"], cucd=r["CUCD"]).exists()
+    if (r["PRRF"], r["FVDT"]) != (data.PRICE_LIST, data.PRICE_LIST_FROM) or not known:
         raise MIError(f"Price list {r['PRRF']} {r['CUCD']} {r['FVDT']} does not exist", "PRRF", "WPR0103")
+    return r["CUCD"]
 
 
-def prices(ctx):
-    """The seeded price list (catalog prices) with the changes made through the API."""
-    result = {code: item.price for code, item in data.items().items()}
-    for row in BasePrice.objects.filter(tenant=ctx.tenant, prrf=data.PRICE_LIST):
-        result[row.itno] = row.sapr
+def prices(ctx, cucd=data.PRICE_LIST_CURRENCY):
+    """The seeded price list (catalog prices, USD), then the sandbox's own prices (tenant "": every
+    tenant, `manage.py sandbox set-price` and benchmarks), then the tenant's changes through the API."""
+    result = {code: item.price for code, item in data.items().items()} if cucd == data.PRICE_LIST_CURRENCY else {}
+    rows = BasePrice.objects.filter(prrf=data.PRICE_LIST, cucd=cucd)
+    for tenant in ("", ctx.tenant):  # the tenant's own changes win
+        result.update(rows.filter(tenant=tenant).values_list("itno", "sapr").iterator(chunk_size=5000))
     return result
 
 
-def price_record(itno, sapr):
-    return {"PRRF": data.PRICE_LIST, "CUCD": "USD", "FVDT": data.PRICE_LIST_FROM, "ITNO": itno, "SAPR": sapr}
+def price_record(itno, sapr, cucd=data.PRICE_LIST_CURRENCY):
+    return {"PRRF": data.PRICE_LIST, "CUCD": cucd, "FVDT": data.PRICE_LIST_FROM, "ITNO": itno, "SAPR": sapr}
 
 
 @mi("OIS017MI", "LstBasePrice", required=("PRRF", "CUCD", "FVDT"))
 def list_prices(ctx, r):
-    _price_list(r)
-    return [price_record(itno, sapr) for itno, sapr in sorted(prices(ctx).items())]
+    cucd = _price_list(r)
+    return [price_record(itno, sapr, cucd) for itno, sapr in sorted(prices(ctx, cucd).items())]
 
 
 @mi("OIS017MI", "GetBasePrice", required=("PRRF", "CUCD", "FVDT", "ITNO"))
 def get_price(ctx, r):
-    _price_list(r)
-    return [price_record(data.item(r["ITNO"]).item_code, prices(ctx)[r["ITNO"]])]
+    cucd = _price_list(r)
+    found = prices(ctx, cucd)
+    if r["ITNO"] not in found:
+        raise data.not_found("ITNO", r["ITNO"], "WIT0103")
+    return [price_record(r["ITNO"], found[r["ITNO"]], cucd)]
 
 
 @mi("OIS017MI", "UpdBasePrice", required=("PRRF", "CUCD", "FVDT", "ITNO"))

@@ -70,6 +70,13 @@ class Ctx:
     maxrecs: int = DEFAULT_MAXRECS
     # Keys a transaction hands to the next ones of the same bulk request (AddBatchHead's ORNO).
     carry: dict = field(default_factory=dict)
+    # Reads a bulk request's transactions share (warehouse balances), filled on first use, and the
+    # request's input records, so that first use can fetch for all of them at once.
+    cache: dict = field(default_factory=dict)
+    batch: list = field(default_factory=list)
+
+    def batch_values(self, name):
+        return {str(r.get(name, "")).strip() for r in self.batch if isinstance(r, dict)}
 
     def now(self):
         return clock.now()
@@ -90,11 +97,13 @@ class Ctx:
 PROGRAMS = {}
 
 
-def mi(program, name, required=()):
-    """Register `handler(ctx, record) -> list of output records` as PROGRAM/TRANSACTION."""
+def mi(program, name, required=(), read_only=False):
+    """Register `handler(ctx, record) -> list of output records` as PROGRAM/TRANSACTION. A read_only
+    handler runs without its own database transaction (a savepoint per read made a bulk of 1,000
+    balance reads crawl)."""
 
     def register(handler):
-        PROGRAMS.setdefault(program, {})[name] = (tuple(required), handler)
+        PROGRAMS.setdefault(program, {})[name] = (tuple(required), handler, read_only)
         return handler
 
     return register
@@ -150,7 +159,7 @@ def run(ctx, program, name, record, returncols=None):
     """One transaction -> a v2 result dict (records or error)."""
     result = {"transaction": name}
     try:
-        required, handler = _lookup(program, name)
+        required, handler, read_only = _lookup(program, name)
         record = {k.upper(): (v or "").strip() if isinstance(v, str) else ("" if v is None else str(v))
                   for k, v in (record or {}).items()}
         for key, value in ctx.carry.items():
@@ -162,8 +171,11 @@ def run(ctx, program, name, record, returncols=None):
         for key in required:
             if not record.get(key):
                 raise MIError(f"{FIELD_NAMES.get(key, key)} must be entered", key, "XRE0102")
-        with db_transaction.atomic():
+        if read_only:
             records = handler(ctx, record) or []
+        else:
+            with db_transaction.atomic():
+                records = handler(ctx, record) or []
     except MIError as exc:
         if exc.after is not None:
             exc.after(exc)
@@ -263,7 +275,8 @@ def execute_bulk(request, account, tenant):
         maxrecs = int(body.get("maxReturnedRecords") or 0)
     except (TypeError, ValueError):
         return _body([], terminated=("InvalidRequest", "maxReturnedRecords must be a number"))
-    ctx = Ctx(tenant=tenant, account=account, cono=cono, divi=divi, maxrecs=maxrecs)
+    ctx = Ctx(tenant=tenant, account=account, cono=cono, divi=divi, maxrecs=maxrecs,
+              batch=[entry.get("record") for entry in transactions if isinstance(entry, dict)])
     results = []
     for entry in transactions:
         entry = entry if isinstance(entry, dict) else {}

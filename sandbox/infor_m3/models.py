@@ -177,3 +177,19 @@ class ItemAlias(models.Model):
         constraints = [models.UniqueConstraint(fields=["tenant", "cono", "alwt", "alwq", "itno", "popn"],
                                                name="uniq_m3_item_alias")]
         indexes = [models.Index(fields=["tenant", "cono", "popn"])]
+
+
+class ItemStock(models.Model):
+    """An item's on-hand balance (STQT) in a warehouse where it differs from the catalog: set by hand
+    (`manage.py sandbox set-stock`) or in bulk (benchmarks, which also bring items of their own).
+    Shared by every tenant, like the catalog. Text, as M3 answers it: a value that is not a number
+    is kept as such, so clients can be tested against one."""
+
+    itno = models.CharField(max_length=15)
+    whlo = models.CharField(max_length=3)
+    quantity = models.CharField(max_length=20)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["itno", "whlo"], name="uniq_m3_item_stock")]
+        indexes = [models.Index(fields=["whlo", "itno"])]

@@ -215,5 +215,5 @@ def test_stock_levels_move_with_posted_orders(m3):
     assert level.available == Decimal(item.stock["DAL"]) - 2
 
 
-def test_the_adapter_lists_orders_in():
-    assert Adapter.capabilities == frozenset({"orders_in"})
+def test_the_adapter_lists_its_flows():
+    assert Adapter.capabilities == frozenset({"orders_in", "inventory_out", "prices_out"})
