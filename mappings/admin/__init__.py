@@ -41,8 +41,9 @@ class SkuMapAdmin(MappingAdmin):
 
 @admin.register(ShipNodeMap)
 class ShipNodeMapAdmin(MappingAdmin):
-    list_display = ["ship_node", "name", "node_type", "warehouse", "location", "integration", "active", "verify_badge"]
-    list_filter = ["integration", "active", VerifiedFilter, "node_type"]
+    list_display = ["ship_node", "name", "node_type", "warehouse", "location", "stock_sync", "integration", "active",
+                    "verify_badge"]
+    list_filter = ["integration", "active", VerifiedFilter, "node_type", "stock_sync"]
     search_fields = ["ship_node", "name", "warehouse", "location"]
 
 

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from syncs.admin import orders, returns, review  # noqa: F401  (registers the order and return admins, the review queue)
+from syncs.admin import orders, outbound, returns, review  # noqa: F401  (registers the order, return, stock and price admins, the review queue)
 from syncs.models import InboxEvent, Integration, SyncRun
 
 
@@ -19,7 +19,9 @@ class IntegrationForm(forms.ModelForm):
     class Meta:
         model = Integration
         fields = ["slug", "name", "walmart", "erp", "enabled_flows", "active", "webhook_auth", "webhook_header",
-                  "webhook_hmac_encoding", "webhook_username"]
+                  "webhook_hmac_encoding", "webhook_username", "safety_buffer", "full_resend_hours",
+                  "feed_timeout_minutes", "price_change_limit_percent", "price_currency", "inventory_in_quantity",
+                  "inventory_in_draft_only"]
 
     def save(self, commit=True):
         instance = super().save(commit=False)
@@ -42,6 +44,9 @@ class IntegrationAdmin(admin.ModelAdmin):
         (None, {"fields": ["slug", "name", "walmart", "erp", "enabled_flows", "active"]}),
         ("Walmart webhooks", {"fields": ["webhook_auth", "webhook_header", "webhook_hmac_encoding", "webhook_username",
                                          "webhook_secret"]}),
+        ("Stock and prices", {"fields": ["safety_buffer", "full_resend_hours", "feed_timeout_minutes",
+                                         "price_change_limit_percent", "price_currency", "inventory_in_quantity",
+                                         "inventory_in_draft_only"]}),
     ]
 
     @admin.action(description="Subscribe Walmart webhooks (and send a test delivery)")
