@@ -12,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 BENCHMARKS = {
     "mappings_import_50k": "mappings.bench.import_50k",
+    "inventory_out": "syncs.stock.bench.inventory_out",
+    "prices_out": "syncs.stock.bench.prices_out",
 }
 
 
