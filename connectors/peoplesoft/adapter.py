@@ -7,7 +7,7 @@ come from BU_ITEMS_INV.
 """
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from connectors.contract import ErpAdapter, ErpDocument, PingResult, StockLevel
 from connectors.errors import ConfigError, PermanentError
@@ -40,10 +40,21 @@ class PoMatch:
         return "ambiguous_po_match" if len(self.qualifying) > 1 else "no_po_match"
 
 
+def _number(value):
+    """A QAS value as a Decimal, or None when it is not a number (null, text)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
 class Adapter(ErpAdapter):
     # orders_in: orders received against open POs. Stock balances (stock_levels) serve validation;
     # inventory_out is not listed until that flow's own issue implements it.
-    capabilities = frozenset({"orders_in"})
+    capabilities = frozenset({"orders_in", "inventory_out"})
 
     def __init__(self, connection):
         super().__init__(connection)
@@ -243,6 +254,21 @@ class Adapter(ErpAdapter):
         items = list(dict.fromkeys(items))
         found = {b.item: b.qty_available for b in self.client.inventory_balances(warehouse, items)}
         return [StockLevel(item=item, warehouse=warehouse, available=found.get(item, Decimal("0"))) for item in items]
+
+    def stock_snapshot(self, items, warehouse):
+        """inventory_out: QTY_AVAILABLE of every item in an inventory business unit (`warehouse`), read
+        in snapshot_page_size windows of the inventory query, kept for the items asked. Items without a
+        BU_ITEMS_INV row are left out; negatives pass as they are; a value that is not a number comes
+        back with available=None and the value in raw."""
+        wanted = set(items)
+        if not wanted:
+            return
+        # Reference: QAS ExecuteQuery of the inventory query over BU_ITEMS_INV (client.balance_rows)
+        for item, value in self.client.balance_rows(warehouse, page_size=self.config.snapshot_page_size):
+            if item in wanted:
+                available = _number(value)
+                yield StockLevel(item=item, warehouse=warehouse, available=available,
+                                 raw="" if available is not None else ("" if value is None else str(value)))
 
     # --- mapping verification -------------------------------------------------------------------
 

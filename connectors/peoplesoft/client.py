@@ -349,6 +349,19 @@ class PeopleSoftClient:
                     balances.append(balance)
         return balances
 
+    def balance_rows(self, business_unit, *, page_size=None):
+        """(INV_ITEM_ID, QTY_AVAILABLE as PeopleSoft sent it) of every item in an inventory business unit,
+        `page_size` rows per call (windows of INV_ITEM_ID, as inventory_balances with the '%' item).
+
+        # Reference: FSCM 9.2 Inventory "Providing Inventory Balances to Third-Party Systems" (BU_ITEMS_INV),
+        # read through a QAS query (erp-apis.md §D.3)
+        """
+        q = self.config.inventory_query
+        prompts = {q.business_unit_prompt: business_unit, q.item_prompt: "%"}
+        for row in self.iter_query(q.name, prompts, window_prompt=q.after_prompt, window_column="INV_ITEM_ID",
+                                   maxrows=page_size):
+            yield row["INV_ITEM_ID"], row.get("QTY_AVAILABLE")
+
     # --- master data ----------------------------------------------------------------------------
 
     def lookup_codes(self, query, codes):

@@ -85,6 +85,8 @@ class PeopleSoftConfig(BaseConfig):
     token_refresh_margin: float = Field(default=60, ge=0, le=1800)
     query_owner: str = Field(default="PUBLIC", description="Owner type segment of the QAS URL; our queries are public")
     page_size: int = Field(default=500, ge=2, le=10000, description="maxrows per QAS call")
+    # inventory_out reads a whole business unit: bigger pages, fewer calls (QAS pages only by maxrows).
+    snapshot_page_size: int = Field(default=5000, ge=2, le=50000, description="maxrows per call of stock_snapshot")
     po_query: PoQuery = PoQuery()
     inventory_query: InventoryQuery = InventoryQuery()
     receipt_query: ReceiptQuery = ReceiptQuery()

@@ -25,6 +25,7 @@ def provision_connection(name=DEMO_NAME, site_url=None, **overrides):
         "cono": mi.DEFAULT_CONO, "divi": mi.DEFAULT_DIVI, "order_type": data.DEFAULT_ORDER_TYPE,
         "facility": data.DEFAULT_FACILITY, "warehouse": catalog.SHIP_NODES[0].warehouse,
         "customer": catalog.CUSTOMER_NO, "customer_template": next(iter(data.CUSTOMER_TEMPLATES)),
+        "price_list": data.PRICE_LIST, "price_list_from": data.PRICE_LIST_FROM,  # prices_out works on a fresh demo
         **overrides,
     }
     return ion.provision(SYSTEM, name, site_url, config=config, account_settings=settings)

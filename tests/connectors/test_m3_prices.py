@@ -46,4 +46,4 @@ def test_set_price_changes_what_the_client_reads(erp):
 
 def test_without_a_price_list_prices_out_is_a_setup_error(sandbox):
     with pytest.raises(ConfigError, match="price_list"):
-        adapter(provision_connection("m3", sandbox)).price_snapshot(["ITM00001"])
+        adapter(provision_connection("m3", sandbox, price_list="")).price_snapshot(["ITM00001"])

@@ -8,10 +8,17 @@
   sandbox load-orders FILE [--account NAME]     (a GET /v3/orders body, a single order, or a bare order)
   sandbox load-returns FILE [--account NAME]    (a GET /v3/returns body)
   sandbox deliver                                (send due webhook deliveries now)
+  sandbox set-stock SYSTEM ITEM WAREHOUSE QTY    (an ERP's stock of an item; prints old -> new)
+  sandbox set-price SYSTEM ITEM (PRICE | --change PERCENT) [--currency C]   (an ERP's selling price)
+
+set-stock / set-price call sandbox.<SYSTEM>.levels (set_stock, set_price) of ifs_cloud, infor_m3,
+peoplesoft or exact_online; WAREHOUSE is that ERP's code (IFS site, M3 WHLO, PeopleSoft business
+unit, Exact warehouse). QTY is a number; M3 also takes text (it answers quantities as text).
 """
 
 import json
 from datetime import timedelta
+from decimal import Decimal, InvalidOperation
 from importlib import import_module
 
 from django.apps import apps
@@ -33,6 +40,15 @@ def _walmart_account(name):
     if account is None:
         raise CommandError(f"No sandbox Walmart account {name!r}; run `manage.py demo` or pass --account.")
     return account
+
+
+def _shown(value):
+    """A stored quantity or price without the column's trailing zeros (101.8200 -> 101.82)."""
+    if value is None:
+        return "(none)"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
+    return str(value)
 
 
 class Command(BaseCommand):
@@ -61,6 +77,17 @@ class Command(BaseCommand):
             p.add_argument("file")
             p.add_argument("--account", default="demo-walmart", help="Walmart connection name or sandbox client id")
         sub.add_parser("deliver", help="Send the webhook deliveries that are due")
+        stock_p = sub.add_parser("set-stock", help="Set an item's stock in an ERP emulator")
+        stock_p.add_argument("system", choices=[s for s in SYSTEMS if s != "walmart"])
+        stock_p.add_argument("item")
+        stock_p.add_argument("warehouse")
+        stock_p.add_argument("quantity")
+        price_p = sub.add_parser("set-price", help="Set or change an item's price in an ERP emulator")
+        price_p.add_argument("system", choices=[s for s in SYSTEMS if s != "walmart"])
+        price_p.add_argument("item")
+        price_p.add_argument("price", nargs="?", default=None)
+        price_p.add_argument("--change", type=str, default=None, help="percent change, e.g. 10 or -5")
+        price_p.add_argument("--currency", default=None)
 
     def handle(self, *args, action, **options):
         if not settings.SANDBOX_ENABLED:
@@ -114,6 +141,38 @@ class Command(BaseCommand):
         elif advance:
             clock.advance(advance)
         self.stdout.write(f"Sandbox clock: {clock.now():%Y-%m-%d %H:%M:%S} UTC (offset {clock.offset():+.0f} s)")
+
+    @staticmethod
+    def _levels(system):
+        """sandbox.<system>.levels, or a clear refusal for an emulator that keeps no stock or prices."""
+        try:
+            return import_module(f"sandbox.{system}.levels")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"sandbox.{system}.levels":
+                raise
+            raise CommandError(f"{system} keeps no stock/prices") from None
+
+    def _change(self, what, call):
+        try:
+            old, new = call()
+        except (LookupError, ValueError) as exc:
+            raise CommandError(str(exc).strip("'\"")) from None
+        self.stdout.write(f"{what}: {_shown(old)} -> {_shown(new)}")
+
+    def do_set_stock(self, system, item, warehouse, quantity, **_):
+        levels = self._levels(system)
+        try:
+            value = Decimal(quantity)
+        except InvalidOperation:
+            value = quantity  # text: the ERP's levels decide (M3 keeps it, the others refuse)
+        self._change(f"{system} stock of {item} at {warehouse}", lambda: levels.set_stock(item, warehouse, value))
+
+    def do_set_price(self, system, item, price, change, currency, **_):
+        if (price is None) == (change is None):
+            raise CommandError("Give a PRICE or --change PERCENT (one of them).")
+        levels = self._levels(system)
+        self._change(f"{system} price of {item}" + (f" ({currency})" if currency else ""),
+                     lambda: levels.set_price(item, price=price, change_percent=change, currency=currency))
 
     def _load(self, kind, file, account):
         try:
