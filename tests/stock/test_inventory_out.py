@@ -147,3 +147,16 @@ def test_orders_in_pushes_the_zero_in_the_same_run(ifs):
     counts = flows.run(ifs, "orders_in", poll=False)
     assert counts["validate"]["ready"] == 1 and counts["zeros"] == 1
     assert walmart_quantities(walmart_account(ifs))[(state.sku, state.ship_node)] == 0
+
+
+def test_a_non_numeric_erp_quantity_offers_zero_and_says_so(demo):
+    from sandbox.infor_m3 import levels as m3_levels
+
+    m3 = enable("demo-m3", "inventory_out")
+    flows.run(m3, "inventory_out")
+    state = InventoryState.objects.filter(integration=m3, warehouse="DAL", desired__gt=0).order_by("sku").first()
+    m3_levels.set_stock(state.erp_item, "DAL", "N/A")
+    counts = flows.run(m3, "inventory_out")
+    state.refresh_from_db()
+    assert state.desired == 0 and state.error_kind == "erp" and "not a number (N/A)" in state.error
+    assert counts["lines"] >= 0
