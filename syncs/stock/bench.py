@@ -44,7 +44,7 @@ def _serve():
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def _setup(base, skus, tag):
+def _setup(base, skus, tag, *, page_size=5000):
     from sandbox.ifs_cloud import levels
     from sandbox.ifs_cloud.seed import provision_connection as ifs_connection
     from sandbox.walmart.seed import provision_connection as walmart_connection
@@ -52,7 +52,9 @@ def _setup(base, skus, tag):
     roomy = {"count": 1000, "window": 3600, "file_size": 25 * 2**20}
     walmart = walmart_connection(f"bench-wm-{tag}", base, feed_throttles={"MP_INVENTORY": roomy, "PRICE_AND_PROMOTION": roomy})
     realm = f"bench{tag}"
-    erp = ifs_connection(f"bench-ifs-{tag}", base, realm=realm, snapshot_site_read_above=200, max_page_size=5000)
+    # IFS serves at most `page_size` rows a call (server-driven paging), and we ask for that many.
+    erp = ifs_connection(f"bench-ifs-{tag}", base, realm=realm, snapshot_site_read_above=200, max_page_size=page_size,
+                         snapshot_page_size=page_size)
     integration = Integration.objects.create(slug=f"bench-{tag}", name="bench", walmart=walmart, erp=erp,
                                              enabled_flows=["inventory_out", "prices_out"], full_resend_hours=10_000,
                                              price_change_limit_percent=1000)

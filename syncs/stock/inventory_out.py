@@ -12,8 +12,6 @@ with the mappings and compute every line's quantity in set-based SQL, mark the c
 flight (one UPDATE), stream them into MP_INVENTORY feeds, submit within the throttle, track.
 """
 
-from itertools import islice
-
 from django.db import connection
 
 from connectors import clock, registry
@@ -25,7 +23,6 @@ from syncs.stock import guard, outbound, staging
 
 FLOW = "inventory_out"
 FEED_TYPE = "MP_INVENTORY"
-PAGE = 5000
 COLUMNS = ("sku", "ship_node", "in_flight")
 
 STATE, SKU, NODE = InventoryState._meta.db_table, SkuMap._meta.db_table, ShipNodeMap._meta.db_table
@@ -43,16 +40,17 @@ def out_nodes(integration):
 
 
 def read_erp(integration, adapter, sink):
-    """Every mapped item's stock at every out-node warehouse, one page at a time into `sink(rows)`."""
+    """Every mapped item's stock at every out-node warehouse into `sink(rows)`, once per warehouse:
+    the ERP is read page by page, the staging table written in one statement per warehouse, so a run
+    makes as many SQL queries for 100,000 SKUs as for 1,000."""
     if not hasattr(adapter, "stock_snapshot"):
         raise PermanentError(f"{integration.erp.system_label} offers no stock to send to Walmart (no inventory_out)")
     items = sorted(set(SkuMap.objects.filter(integration=integration, active=True, erp_item__gt="")
                        .values_list("erp_item", flat=True)))
     total = 0
     for warehouse in sorted(set(out_nodes(integration).values_list("warehouse", flat=True))):
-        levels = iter(adapter.stock_snapshot(items, warehouse))
-        while page := list(islice(levels, PAGE)):
-            total += sink([(lvl.item, lvl.warehouse, lvl.available, (lvl.raw or "")[:100], "", None) for lvl in page])
+        total += sink([(lvl.item, lvl.warehouse, lvl.available, (lvl.raw or "")[:100], "", None)
+                       for lvl in adapter.stock_snapshot(items, warehouse)])
     return total
 
 

@@ -9,8 +9,6 @@ changes again. Currency mismatches cannot be approved: the ERP or the mapping mu
 """
 
 from decimal import Decimal
-from itertools import islice
-
 from django.db import connection
 from django.db.models import F, Q
 
@@ -25,7 +23,6 @@ from syncs.stock import outbound, staging
 
 FLOW = "prices_out"
 FEED_TYPE = "PRICE_AND_PROMOTION"
-PAGE = 5000
 COLUMNS = ("sku", "in_flight")
 STATE, SKU, STAGE = PriceState._meta.db_table, SkuMap._meta.db_table, LevelStaging._meta.db_table
 R = PriceApproval.Reason
@@ -36,10 +33,9 @@ def read_erp(integration, adapter, sink):
         raise PermanentError(f"{integration.erp.system_label} offers no prices to send to Walmart (no prices_out)")
     items = sorted(set(SkuMap.objects.filter(integration=integration, active=True, erp_item__gt="")
                        .values_list("erp_item", flat=True)))
-    prices, total = iter(adapter.price_snapshot(items)), 0
-    while page := list(islice(prices, PAGE)):
-        total += sink([(p.item, "", p.price, (p.raw or "")[:100], (p.currency or "")[:3], p.cost) for p in page])
-    return total
+    # One staging statement for the whole price list (see inventory_out.read_erp).
+    return sink([(p.item, "", p.price, (p.raw or "")[:100], (p.currency or "")[:3], p.cost)
+                 for p in adapter.price_snapshot(items)])
 
 
 def compute(integration, run):
