@@ -190,6 +190,76 @@ class StockCountPosting:
     process: bool = True
 
 
+@dataclass(frozen=True)
+class ShippedPackage:
+    """One package of an ERP shipment (delivery) of an order we posted, for shipments_out.
+
+    `reference` is the value of the ERP document's reference field (ours: the purchaseOrderId, plus a
+    suffix where one order made several documents); the flow ignores documents it did not post.
+    `line_number` is the Walmart line number as the ERP document carries it (IFS CustomerPoLineNo...).
+    `quantity` is in ERP units; `carrier` and `method` are the ERP's own codes (the carrier mapping
+    turns them into Walmart's carrier and methodCode). `mark` orders the records for `since`."""
+
+    reference: str
+    erp_order: str
+    line_number: str
+    erp_item: str
+    quantity: Decimal
+    carrier: str
+    tracking_number: str
+    shipped_at: datetime
+    method: str = ""
+    tracking_url: str = ""
+    shipment_id: str = ""
+    mark: str = ""
+
+
+@dataclass(frozen=True)
+class CancelledLine:
+    """An ERP order line (of an order we posted) that the ERP cancelled or closed short: `quantity`
+    (ERP units) will never ship; shipments_out cancels it on Walmart once."""
+
+    reference: str
+    erp_order: str
+    line_number: str
+    erp_item: str
+    quantity: Decimal
+    reason: str = ""
+    mark: str = ""
+
+
+@dataclass(frozen=True)
+class ShipmentPage:
+    """What shipments(since) found: packages shipped and lines cancelled since the mark, and the new
+    mark to pass next time (opaque to the flow: a timestamp, a change number...)."""
+
+    packages: tuple = ()  # ShippedPackage
+    cancellations: tuple = ()  # CancelledLine
+    mark: str = ""
+
+
+@dataclass(frozen=True)
+class ItemData:
+    """An ERP item as items_out lists it on Walmart. Units: weight_unit LB/KG/OZ/G, dimension_unit IN/CM;
+    images are https URLs, the first is the main image."""
+
+    item: str
+    title: str
+    description: str = ""
+    brand: str = ""
+    gtin: str = ""
+    images: tuple = ()
+    weight: Decimal | None = None
+    weight_unit: str = ""
+    length: Decimal | None = None
+    width: Decimal | None = None
+    height: Decimal | None = None
+    dimension_unit: str = ""
+    price: Decimal | None = None
+    currency: str = ""
+    mark: str = ""
+
+
 def reference_for(purchase_order_id, suffix=""):
     """Our reference for a document: the purchaseOrderId, plus `-<suffix>` where one order makes
     several documents (e.g. Exact `-SO` and `-INV`). Stable across retries: that is what makes
@@ -235,6 +305,10 @@ class ErpAdapter(BaseAdapter):
     - `post_stock_count(StockCountPosting, existing=None) -> ErpDocument` and
       `find_stock_count(reference) -> ErpDocument | None` (inventory_in, Exact Online): write a stock
       count carrying our reference; `existing` is a half-done count (created, not processed) to complete.
+    - `shipments(since) -> ShipmentPage` (shipments_out: M3, IFS, Exact): packages shipped and order
+      lines cancelled/closed short since the mark ("" = from the start), read in bulk (pages, not one
+      call per order); a read, never a write.
+    - `items(since) -> (list[ItemData], mark)` (items_out: M3, IFS): items new or changed since the mark.
     """
 
     @abstractmethod
