@@ -4,7 +4,8 @@ A line's `orderLineStatuses.orderLineStatus` is a list of (status, quantity) par
 3 units splits "Acknowledged 3" into "Acknowledged 2" + "Shipped 1". Line parts move
 Created -> Acknowledged -> Shipped, or Created/Acknowledged -> Cancelled. Every function takes the
 order dict and changes it in place; a refused request raises Problem (Walmart answers 400 with the
-field named), and nothing is changed then because the caller works on a copy.
+field named), and nothing is changed then because the caller works on a copy. Shipping has its
+own module (shipping.py): packages, tracking and PARTIAL_UPDATE.
 """
 
 import uuid
@@ -33,7 +34,7 @@ def parts(line):
     return line.setdefault("orderLineStatuses", {}).setdefault("orderLineStatus", [])
 
 
-def _qty(value, field):
+def whole_number(value, field):
     try:
         number = Decimal(str(value))
     except InvalidOperation:
@@ -44,14 +45,14 @@ def _qty(value, field):
 
 
 def part_qty(part):
-    return _qty((part.get("statusQuantity") or {}).get("amount", "0"), "statusQuantity.amount")
+    return whole_number((part.get("statusQuantity") or {}).get("amount", "0"), "statusQuantity.amount")
 
 
-def _uom(line):
+def unit_of(line):
     return (line.get("orderLineQuantity") or {}).get("unitOfMeasurement", "EACH")
 
 
-def _find_line(order, number, field):
+def find_line(order, number, field):
     for line in order_lines(order):
         if str(line.get("lineNumber")) == str(number):
             return line
@@ -108,76 +109,10 @@ def acknowledge(order, now_ms):
 
 
 def ship(order, body, now_ms):
-    shipment = (body or {}).get("orderShipment")
-    if not isinstance(shipment, dict):
-        raise Problem("orderShipment", "orderShipment is required", "MISSING_REQUEST_PARAM.GMP_ORDER_API")
-    requested = ((shipment.get("orderLines") or {}).get("orderLine")) or []
-    if not requested:
-        raise Problem("orderShipment.orderLines.orderLine", "at least one order line is required")
-    partial_update = shipment.get("processMode") == "PARTIAL_UPDATE"
-    for i, item in enumerate(requested):
-        where = f"orderLines.orderLine[{i}]"
-        line = _find_line(order, item.get("lineNumber"), f"{where}.lineNumber")
-        seller_order_id = item.get("sellerOrderId")
-        if not seller_order_id:
-            raise Problem(f"{where}.sellerOrderId", "sellerOrderId is required", "MISSING_REQUEST_PARAM.GMP_ORDER_API")
-        if len(str(seller_order_id)) > 30:
-            raise Problem(f"{where}.sellerOrderId", "sellerOrderId is limited to 30 characters")
-        statuses = ((item.get("orderLineStatuses") or {}).get("orderLineStatus")) or []
-        if not statuses:
-            raise Problem(f"{where}.orderLineStatuses", "orderLineStatus is required")
-        for j, status in enumerate(statuses):
-            here = f"{where}.orderLineStatuses.orderLineStatus[{j}]"
-            if status.get("status") != "Shipped":
-                raise Problem(f"{here}.status", "status must be Shipped")
-            quantity = _qty((status.get("statusQuantity") or {}).get("amount"), f"{here}.statusQuantity.amount")
-            tracking = _tracking(status.get("trackingInfo"), f"{here}.trackingInfo")
-            if partial_update:
-                shipped = [p for p in parts(line) if p.get("status") == "Shipped"]
-                if not shipped:
-                    raise Problem(f"{where}.lineNumber", f"line {line['lineNumber']} is not shipped; PARTIAL_UPDATE "
-                                  "only updates tracking of shipped lines")
-                for part in shipped:
-                    part["trackingInfo"] = tracking
-            else:
-                if quantity < 1:
-                    raise Problem(f"{here}.statusQuantity.amount", "quantity must be at least 1")
-                if quantity > open_quantity(line):
-                    raise Problem(f"{here}.statusQuantity.amount",
-                                  f"line {line['lineNumber']}: cannot ship {quantity}, only {open_quantity(line)} "
-                                  "ordered and not yet shipped or cancelled")
-                _take(line, quantity, OPEN)
-                part = {"status": "Shipped", "statusQuantity": {"unitOfMeasurement": _uom(line), "amount": str(quantity)},
-                        "trackingInfo": tracking}
-                if status.get("returnCenterAddress"):
-                    part["returnCenterAddress"] = status["returnCenterAddress"]
-                parts(line).append(part)
-        line["sellerOrderId"] = str(seller_order_id)
-        line["statusDate"] = now_ms
+    """Shipment confirmation: see shipping.py (it builds on this module's helpers)."""
+    from sandbox.walmart import shipping
 
-
-def _tracking(info, field):
-    if not isinstance(info, dict):
-        raise Problem(field, "trackingInfo is required", "MISSING_REQUEST_PARAM.GMP_ORDER_API")
-    for key in ("shipDateTime", "carrierName", "methodCode", "trackingNumber"):
-        if info.get(key) in (None, "", {}):
-            raise Problem(f"{field}.{key}", f"{key} is required", "MISSING_REQUEST_PARAM.GMP_ORDER_API")
-    if not isinstance(info["shipDateTime"], int):
-        raise Problem(f"{field}.shipDateTime", "shipDateTime must be epoch milliseconds")
-    if info["methodCode"] not in spec.METHOD_CODES:
-        raise Problem(f"{field}.methodCode", f"methodCode must be one of {', '.join(spec.METHOD_CODES)}")
-    carrier = info["carrierName"]
-    if carrier.get("carrier"):
-        if carrier["carrier"] not in spec.carriers():
-            raise Problem(f"{field}.carrierName.carrier",
-                          f"unknown carrier {carrier['carrier']!r}; use otherCarrier with a trackingURL")
-    elif carrier.get("otherCarrier"):
-        if not info.get("trackingURL"):
-            raise Problem(f"{field}.trackingURL", "trackingURL is required when otherCarrier is used",
-                          "MISSING_REQUEST_PARAM.GMP_ORDER_API")
-    else:
-        raise Problem(f"{field}.carrierName", "carrierName needs carrier or otherCarrier")
-    return info
+    return shipping.ship(order, body, now_ms)
 
 
 def cancel(order, body, now_ms):
@@ -190,7 +125,7 @@ def cancel(order, body, now_ms):
     cancelled = []
     for i, item in enumerate(requested):
         where = f"orderLines.orderLine[{i}]"
-        line = _find_line(order, item.get("lineNumber"), f"{where}.lineNumber")
+        line = find_line(order, item.get("lineNumber"), f"{where}.lineNumber")
         for j, status in enumerate(((item.get("orderLineStatuses") or {}).get("orderLineStatus")) or []):
             here = f"{where}.orderLineStatuses.orderLineStatus[{j}]"
             if status.get("status") != "Cancelled":
@@ -199,13 +134,16 @@ def cancel(order, body, now_ms):
             if reason not in spec.CANCELLATION_REASONS:
                 raise Problem(f"{here}.cancellationReason",
                               f"cancellationReason must be one of {', '.join(spec.CANCELLATION_REASONS)}")
-            quantity = _qty((status.get("statusQuantity") or {}).get("amount"), f"{here}.statusQuantity.amount")
+            quantity = whole_number((status.get("statusQuantity") or {}).get("amount"), f"{here}.statusQuantity.amount")
             if quantity < 1 or quantity > open_quantity(line):
+                # Shipped units are the customer's now: Walmart refunds them, it does not cancel them.
                 raise Problem(f"{here}.statusQuantity.amount",
-                              f"line {line['lineNumber']}: cannot cancel {quantity}, {open_quantity(line)} open")
+                              f"line {line['lineNumber']}: cannot cancel {quantity}, {open_quantity(line)} open "
+                              f"({status_quantity(line, 'Shipped')} already shipped, "
+                              f"{status_quantity(line, 'Cancelled')} cancelled)")
             _take(line, quantity, OPEN)
             parts(line).append({"status": "Cancelled", "cancellationReason": reason,
-                                "statusQuantity": {"unitOfMeasurement": _uom(line), "amount": str(quantity)}})
+                                "statusQuantity": {"unitOfMeasurement": unit_of(line), "amount": str(quantity)}})
             line["statusDate"] = now_ms
             cancelled.append((line, quantity, reason))
     return cancelled
@@ -244,7 +182,7 @@ def refund(order, body, now_ms):
         raise Problem("orderRefund.orderLines.orderLine", "at least one order line is required")
     for i, item in enumerate(requested):
         where = f"orderLines.orderLine[{i}]"
-        line = _find_line(order, item.get("lineNumber"), f"{where}.lineNumber")
+        line = find_line(order, item.get("lineNumber"), f"{where}.lineNumber")
         if status_quantity(line, "Shipped") + status_quantity(line, "Delivered") == 0:
             raise Problem(f"{where}.lineNumber", f"line {line['lineNumber']} is not shipped; only shipped lines "
                           "can be refunded (cancel open lines instead)")

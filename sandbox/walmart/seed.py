@@ -1,6 +1,7 @@
 """Walmart sandbox accounts and connections for the demo and the tests."""
 
 from sandbox import credentials, provision
+from sandbox.walmart_listings.profile import PRODUCTION_FEED_THROTTLES
 
 SYSTEM = "walmart"
 
@@ -21,13 +22,18 @@ DEMO_NAME = "demo-walmart"
 DEMO_ORDERS = 30
 DEMO_SHIPPED = 6
 DEMO_RETURNS = 3
-# The sandbox's own feed limits (30 an hour, 2 KB inventory files) would stall the demo's stock feeds.
-DEMO_SETTINGS = {"feed_throttles": {"MP_INVENTORY": {"count": 50, "file_size": 5_242_880},
-                                    "inventory": {"count": 50, "file_size": 5_242_880}}}
+
+# The demo seller's account settings: production-like feed throttles for every feed type
+# (profile.PRODUCTION_FEED_THROTTLES: MP_INVENTORY 50/h 5 MB, PRICE_AND_PROMOTION 10/h 10 MB, MP_ITEM
+# 10/h 25 MB...). The emulator's defaults are Walmart's *sandbox* limits (30/h, 2 KB inventory
+# files), under which a full stock resend of the demo catalog would take more than an hour.
+# seed_demo() writes them onto an existing account too, so re-running demo upgrades it.
+DEMO_SETTINGS = {"feed_throttles": PRODUCTION_FEED_THROTTLES}
 
 
 def seed_demo():
-    """The demo seller: its listings and stock, a first batch of orders, a few shipped and returned.
+    """The demo seller: production-like feed throttles (DEMO_SETTINGS), its listings and stock, a
+    first batch of orders, a few shipped and returned.
 
     Idempotent: listings are added only when missing, orders only when the account has none.
     """
@@ -41,8 +47,9 @@ def seed_demo():
     if connection is None:
         return
     account = credentials.find_account(SYSTEM, connection.typed_config.client_id)
-    if {**account.settings, **DEMO_SETTINGS} != account.settings:
-        account.settings = {**account.settings, **DEMO_SETTINGS}
+    settings = {**account.settings, **DEMO_SETTINGS}
+    if settings != account.settings:
+        account.settings = settings
         account.save(update_fields=["settings"])
     seed_account(account)
     if Order.objects.filter(account=account).exists():

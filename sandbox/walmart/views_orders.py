@@ -18,6 +18,7 @@ from sandbox.walmart import events, lines, paging, records, spec
 from sandbox.walmart import shapes_errors as errors
 from sandbox.walmart.endpoint import walmart_api
 from sandbox.walmart.models import Action, Order
+from sandbox.walmart.shipping import ship as ship_lines  # the view below is named `shipping`
 
 DEFAULT_LIMIT = 100
 DEFAULT_WINDOW = timedelta(days=7)  # Walmart: createdStartDate defaults to now - 7 days
@@ -163,7 +164,7 @@ def acknowledge(request, account, purchase_order_id):
 
 @walmart_api("orders.ship")
 def shipping(request, account, purchase_order_id):
-    return _change(request, account, purchase_order_id, Action.Kind.SHIP, lines.ship)
+    return _change(request, account, purchase_order_id, Action.Kind.SHIP, ship_lines)
 
 
 @walmart_api("orders.cancel")

@@ -30,6 +30,20 @@ DEFAULT_FEED_THROTTLES = {
     "MP_ITEM": FeedThrottle(30, 3600, 100 * KB),
 }
 FEED_TYPES = tuple(DEFAULT_FEED_THROTTLES)
+MB = 1024 * KB
+# Production-like limits, as an account's `feed_throttles` setting (the demo seller carries them).
+# With the sandbox's 2 KB inventory files a full stock resend of the 300-item demo catalog would
+# need hundreds of files at 30 an hour; real sellers get far more. Numbers are Walmart's US figures
+# as a third-party rate limiter quotes them (MP_INVENTORY 50/h, PRICE_AND_PROMOTION 10/h shared with
+# the legacy price feed, MP_ITEM 10/h) with the CA documented file sizes (inventory 5 MB, prices
+# 10 MB, items 25 MB): reference/walmart-api.md §6. `inventory` 1.4 shares the MP_INVENTORY limit.
+PRODUCTION_FEED_THROTTLES = {
+    "inventory": {"count": 50, "window": 3600, "file_size": 5 * MB},
+    "MP_INVENTORY": {"count": 50, "window": 3600, "file_size": 5 * MB},
+    "price": {"count": 10, "window": 3600, "file_size": 10 * MB},
+    "PRICE_AND_PROMOTION": {"count": 10, "window": 3600, "file_size": 10 * MB},
+    "MP_ITEM": {"count": 10, "window": 3600, "file_size": 25 * MB},
+}
 DEFAULT_RECEIVED_SECONDS = 5.0
 DEFAULT_PROCESSING_SECONDS = 10.0
 # Node types as the ship-node settings API names them.
