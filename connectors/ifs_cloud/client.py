@@ -63,21 +63,32 @@ class IfsClient:
         return self._json(response), response.headers.get("ETag")
 
     def _collection(self, path, *, what, filter=None, select=None, orderby=None, limit=None, page_size=None):
-        """Every row of a query (or the first `limit`): follows @odata.nextLink when IFS sends one,
-        else pages with $top/$skip until a page comes back short."""
+        """Every row of a query (or the first `limit`), as a list."""
+        rows = []
+        for page in self._pages(path, what=what, filter=filter, select=select, orderby=orderby, limit=limit,
+                                page_size=page_size):
+            rows.extend(page)
+            if limit and len(rows) >= limit:
+                return rows[:limit]
+        return rows
+
+    def _pages(self, path, *, what, filter=None, select=None, orderby=None, limit=None, page_size=None):
+        """The pages of a query, one at a time (a whole site's stock need not sit in memory at once):
+        follows @odata.nextLink when IFS sends one, else pages with $top/$skip until a page comes back short."""
         page_size = page_size or self.page_size
         top = min(limit, page_size) if limit else page_size
-        skip, rows = 0, []
+        skip, seen = 0, 0
         url = f"{path}?{query(filter=filter, select=select, orderby=orderby, top=top)}"
         server_paging = False
         while url:
             response = self._send("GET", url, what=what)
             body = self._json(response)
             page = body.get("value", [])
-            rows.extend(page)
+            yield page
+            seen += len(page)
             next_link = body.get("@odata.nextLink")
-            if limit and len(rows) >= limit:
-                return rows[:limit]
+            if limit and seen >= limit:
+                return
             if next_link:
                 server_paging = True
                 url = urljoin(response.url, next_link)
@@ -86,7 +97,6 @@ class IfsClient:
                 url = f"{path}?{query(filter=filter, select=select, orderby=orderby, top=top, skip=skip)}"
             else:
                 url = None
-        return rows
 
     def _create(self, path, payload, *, what):
         response = self._send("POST", path, what=what, ok=(201,), body=wire(payload),
@@ -139,10 +149,11 @@ class IfsClient:
             conditions = [f"{any_of('PartNo', part_nos[start:start + PARTS_PER_QUERY])} and ({site_only})"
                           for start in range(0, len(part_nos), PARTS_PER_QUERY)]
         for condition in conditions:
-            for row in self._collection(
+            for page in self._pages(
                     "InventoryPartInStockHandling.svc/InventoryPartInStockSet", what="read inventory part in stock",
                     filter=condition, select="PartNo,Contract,AvailableQty", orderby="PartNo", page_size=page_size):
-                yield row["PartNo"], row.get("AvailableQty")
+                for row in page:
+                    yield row["PartNo"], row.get("AvailableQty")
 
     def sales_parts(self, site, catalog_nos=None, *, page_size=None):
         """Sales parts of a site (all, paged by page_size, or the given catalog numbers).

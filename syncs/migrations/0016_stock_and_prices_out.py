@@ -127,22 +127,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='LevelStaging',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('run', models.CharField(max_length=40)),
-                ('erp_item', models.CharField(max_length=50)),
-                ('warehouse', models.CharField(blank=True, max_length=50)),
-                ('value', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True)),
-                ('raw', models.CharField(blank=True, max_length=100)),
-                ('currency', models.CharField(blank=True, max_length=3)),
-                ('cost', models.DecimalField(blank=True, decimal_places=6, max_digits=20, null=True)),
-            ],
-            options={
-                'indexes': [models.Index(fields=['run', 'erp_item', 'warehouse'], name='level_staging_idx')],
-            },
-        ),
-        migrations.CreateModel(
             name='OutboundFlow',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),

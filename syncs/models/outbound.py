@@ -138,19 +138,3 @@ class PriceApproval(models.Model):
 
     def __str__(self):
         return f"{self.sku}: {self.old_price} → {self.new_price}"
-
-
-class LevelStaging(models.Model):
-    """What the ERP reported in one run, bulk-loaded so the delta is one set-based query (rows of
-    a run are deleted when it ends). Stock: item + warehouse + value; prices: item + value, cost."""
-
-    run = models.CharField(max_length=40)
-    erp_item = models.CharField(max_length=50)
-    warehouse = models.CharField(max_length=50, blank=True)
-    value = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
-    raw = models.CharField(max_length=100, blank=True)
-    currency = models.CharField(max_length=3, blank=True)
-    cost = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["run", "erp_item", "warehouse"], name="level_staging_idx")]

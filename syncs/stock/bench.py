@@ -2,18 +2,22 @@
 stock) in IFS Cloud's emulator, served over real HTTP by a server thread of this process, and the
 Walmart feed emulator behind it. A first run sends everything and is accepted (not measured); then
 5 % of the ERP values change and the measured run computes and submits the delta; then a run with
-nothing changed. Figures: `seconds`, `rss_mb` (peak of the whole process, emulators included),
-`lines_sent`, `skus`, `unchanged_seconds`. Everything it creates is deleted at the end.
+nothing changed. Figures: `seconds`, `rss_mb` (peak of this process: setup, the runs),
+`lines_sent`, `skus`, `unchanged_seconds`. Everything it creates is deleted at the end. The
+emulators run in a gunicorn process of their own, as the vendors' systems would.
 """
 
+import os
 import resource
-import threading
+import socket
+import subprocess
+import sys
 import time
 import uuid
-from wsgiref import simple_server
 from decimal import Decimal
 
-from django.core.servers.basehttp import ThreadedWSGIServer, WSGIRequestHandler, get_internal_wsgi_application
+import requests
+from django.conf import settings
 from django.db import connection
 
 from connectors.models import Connection
@@ -23,25 +27,29 @@ from syncs.models import Feed, Integration, InventoryState, PriceState
 SKUS = 100_000
 SITES = ("DAL1", "RNO1")
 CHANGED = 0.05
-
-
-class _Quiet(WSGIRequestHandler):
-    """Django's development handler, but keeping header names with underscores (Walmart's WM_SVC.NAME,
-    WM_SEC.ACCESS_TOKEN), as gunicorn does with header_map="dangerous" (config/gunicorn.conf.py)."""
-
-    def get_environ(self):
-        return simple_server.WSGIRequestHandler.get_environ(self)
-
-    def log_message(self, *args):
-        pass
+SEED_SLICE = 10_000
 
 
 def _serve():
-    server = ThreadedWSGIServer(("127.0.0.1", 0), _Quiet)
-    server.set_app(get_internal_wsgi_application())
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
+    """The sandbox as the ERP and Walmart are in production: another process (gunicorn, as `dev.py run`
+    starts it, on the same database), so the emulators' work does not share this process's core."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1", "SANDBOX_ENABLED": "true",
+           "SITE_URL": base}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(settings.BASE_DIR / "config" / "gunicorn.conf.py"),
+                               "config.wsgi"], cwd=settings.BASE_DIR, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(300):
+        try:
+            requests.get(base + "/healthz", timeout=1)
+            return server, base
+        except requests.RequestException:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError("the sandbox server for the benchmark did not start")
 
 
 def _setup(base, skus, tag, *, page_size=5000):
@@ -59,13 +67,15 @@ def _setup(base, skus, tag, *, page_size=5000):
                                              enabled_flows=["inventory_out", "prices_out"], full_resend_hours=10_000,
                                              price_change_limit_percent=1000)
     items = [f"B{n:07d}" for n in range(skus)]
-    SkuMap.objects.bulk_create([SkuMap(integration=integration, walmart_sku=f"WM-B{n:07d}", erp_item=item)
-                                for n, item in enumerate(items)], batch_size=5000)
     for n, site in enumerate(SITES):
         ShipNodeMap.objects.create(integration=integration, ship_node=f"72140{7 + n}", warehouse=site)
-    levels.bulk_stock([(item, site, (n * 7 + i) % 50) for i, site in enumerate(SITES) for n, item in enumerate(items)],
-                      realm=realm)
-    levels.bulk_prices([(item, Decimal(1000 + n % 9000) / 100) for n, item in enumerate(items)], realm=realm, site=SITES[0])
+    # Seeded in slices, so the setup's objects do not set the process's peak memory.
+    for start in range(0, skus, SEED_SLICE):
+        part = range(start, min(skus, start + SEED_SLICE))
+        SkuMap.objects.bulk_create([SkuMap(integration=integration, walmart_sku=f"WM-B{n:07d}", erp_item=items[n])
+                                    for n in part], batch_size=5000)
+        levels.bulk_stock([(items[n], site, (n * 7 + i) % 50) for i, site in enumerate(SITES) for n in part], realm=realm)
+        levels.bulk_prices([(items[n], Decimal(1000 + n % 9000) / 100) for n in part], realm=realm, site=SITES[0])
     return integration, items, realm
 
 
@@ -130,7 +140,8 @@ def _bench(flow, skus, change):
                 "lines_sent": counts["lines"], "skus": skus, "feeds": counts["feeds"],
                 "unchanged_seconds": round(unchanged, 2), "unchanged_lines_sent": quiet["lines"]}
     finally:
-        server.shutdown()
+        server.terminate()
+        server.wait(timeout=30)
         connection.close()
         _cleanup(integration, realm)
 

@@ -7,26 +7,32 @@ by every integration posting into that ERP), so they are never counted twice: on
 ERP's own stock carries them and the reservation is released. A negative or non-numeric ERP value
 offers 0 and says so on the line.
 
-A run: read the ERP in bulk into LevelStaging (one call per page), bring the state rows in line
+A run: read the ERP in bulk into a staging table (one call per page), bring the state rows in line
 with the mappings and compute every line's quantity in set-based SQL, mark the changed lines in
 flight (one UPDATE), stream them into MP_INVENTORY feeds, submit within the throttle, track.
 """
 
+import contextvars
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from django import db
 from django.db import connection
 
 from connectors import clock, registry
 from connectors.errors import PermanentError
 from mappings.models import NodeType, ShipNodeMap, SkuMap
 from syncs.feeds import engine, files
-from syncs.models import InventoryState, LevelStaging, StockReservation
+from syncs.models import InventoryState, StockReservation
 from syncs.stock import guard, outbound, staging
 
 FLOW = "inventory_out"
 FEED_TYPE = "MP_INVENTORY"
 COLUMNS = ("sku", "ship_node", "in_flight")
+READERS = 4  # warehouses read at once
 
 STATE, SKU, NODE = InventoryState._meta.db_table, SkuMap._meta.db_table, ShipNodeMap._meta.db_table
-STAGE, RESERVED = LevelStaging._meta.db_table, StockReservation._meta.db_table
+STAGE, RESERVED = staging.TABLE, StockReservation._meta.db_table
 # The mapping pairs inventory_out covers: active SKUs with an ERP item × active nodes synced out
 # that have a warehouse (WFS stock is Walmart's own).
 PAIRS = f"""{SKU} s JOIN {NODE} n ON n.integration_id = s.integration_id
@@ -47,18 +53,37 @@ def read_erp(integration, adapter, sink):
         raise PermanentError(f"{integration.erp.system_label} offers no stock to send to Walmart (no inventory_out)")
     items = sorted(set(SkuMap.objects.filter(integration=integration, active=True, erp_item__gt="")
                        .values_list("erp_item", flat=True)))
-    total = 0
-    for warehouse in sorted(set(out_nodes(integration).values_list("warehouse", flat=True))):
-        total += sink([(lvl.item, lvl.warehouse, lvl.available, (lvl.raw or "")[:100], "", None)
-                       for lvl in adapter.stock_snapshot(items, warehouse)])
-    return total
+    warehouses = sorted(set(out_nodes(integration).values_list("warehouse", flat=True)))
+
+    def read(warehouse):
+        # Warehouses are read side by side: while one waits for the ERP, another's page is parsed.
+        try:
+            return [(lvl.item, lvl.warehouse, lvl.available, (lvl.raw or "")[:100], "", None)
+                    for lvl in adapter.stock_snapshot(items, warehouse)]
+        finally:
+            if threading.current_thread() is not threading.main_thread():
+                db.connection.close()
+
+    if len(warehouses) <= 1:
+        return sum(sink(read(warehouse)) for warehouse in warehouses)
+    # Each reader runs in a copy of this context (a dry run's "unaudited" flag goes along).
+    contexts = {warehouse: contextvars.copy_context() for warehouse in warehouses}
+    with ThreadPoolExecutor(max_workers=min(READERS, len(warehouses))) as pool:
+        return sum(sink(rows) for rows in pool.map(lambda w: contexts[w].run(read, w), warehouses))
 
 
-def compute(integration, run):
+def compute(integration):
     """Bring the state rows in line with the mappings and set every line's quantity: three statements."""
-    params = {"integ": integration.pk, "yes": True, "no": False, "run": run, "erp": integration.erp_id,
+    params = {"integ": integration.pk, "yes": True, "no": False, "erp": integration.erp_id,
               "buffer": integration.safety_buffer, "now": clock.now()}
     units = staging.floor_int("(m.qty - m.reserved) / m.factor")
+    desired = f"CASE WHEN m.qty IS NULL OR m.qty - m.reserved <= 0 OR {units} - m.buffer <= 0 THEN 0 ELSE {units} - m.buffer END"
+    problem = "((m.qty IS NULL AND m.raw <> '') OR m.qty < 0)"
+    # Only rows whose numbers (or ERP problem) changed are written: an unchanged run rewrites nothing.
+    changed = " OR ".join([staging.differs(f"{STATE}.desired", desired), staging.differs(f"{STATE}.erp_available", "m.qty"),
+                           staging.differs(f"{STATE}.reserved", "m.reserved"), staging.differs(f"{STATE}.buffer", "m.buffer"),
+                           staging.differs(f"{STATE}.erp_item", "m.erp_item"), staging.differs(f"{STATE}.warehouse", "m.warehouse"),
+                           f"{problem} OR {STATE}.error_kind = 'erp'"])
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO {STATE} (integration_id, sku, ship_node, erp_item, warehouse, reserved, buffer, push_zero,
@@ -73,8 +98,7 @@ def compute(integration, run):
         cursor.execute(f"""
             UPDATE {STATE} SET erp_item = m.erp_item, warehouse = m.warehouse, buffer = m.buffer,
                 erp_available = m.qty, reserved = m.reserved, computed_at = %(now)s,
-                desired = CASE WHEN m.qty IS NULL OR m.qty - m.reserved <= 0 OR {units} - m.buffer <= 0 THEN 0
-                               ELSE {units} - m.buffer END,
+                desired = {desired},
                 error = CASE WHEN m.qty IS NULL AND m.raw <> ''
                                  THEN 'The ERP reported a quantity that is not a number (' || m.raw || '); 0 is offered.'
                              WHEN m.qty < 0
@@ -89,13 +113,13 @@ def compute(integration, run):
                   JOIN {SKU} s ON s.integration_id = t.integration_id AND s.walmart_sku = t.sku
                   JOIN {NODE} n ON n.integration_id = t.integration_id AND n.ship_node = t.ship_node
                   LEFT JOIN (SELECT erp_item, warehouse, SUM(value) AS qty, MAX(raw) AS raw FROM {STAGE}
-                             WHERE run = %(run)s GROUP BY erp_item, warehouse) g
+                             GROUP BY erp_item, warehouse) g
                          ON g.erp_item = s.erp_item AND g.warehouse = n.warehouse
                   LEFT JOIN (SELECT erp_item, warehouse, SUM(quantity) AS total FROM {RESERVED}
                              WHERE erp_id = %(erp)s AND released_at IS NULL GROUP BY erp_item, warehouse) r
                          ON r.erp_item = s.erp_item AND r.warehouse = n.warehouse
                   WHERE t.integration_id = %(integ)s) m
-            WHERE {STATE}.id = m.id""", params)
+            WHERE {STATE}.id = m.id AND ({changed})""", params)
         # A mapping fixed since Walmart refused a value releases the hold (DATA errors wait for a fix).
         cursor.execute(f"""
             UPDATE {STATE} SET held_value = NULL WHERE integration_id = %(integ)s AND held_value IS NOT NULL
@@ -103,12 +127,13 @@ def compute(integration, run):
                         AND s.walmart_sku = {STATE}.sku AND s.updated_at > {STATE}.error_at)""", params)
 
 
-def _compute_from_erp(integration, adapter, run):
+def _compute_from_erp(integration, adapter):
+    staging.prepare()
     try:
-        lines = read_erp(integration, adapter, lambda rows: staging.load(run, rows))
-        compute(integration, run)
+        lines = read_erp(integration, adapter, staging.load)
+        compute(integration)
     finally:
-        staging.clear(run)
+        staging.clear()
     return lines
 
 
@@ -117,7 +142,7 @@ def run(integration, *, adapter=None, full=None):
     adapter = adapter or registry.adapter(integration.erp)
     counts = {"zeros": guard.push_zeros(integration)}
     with outbound.run_lease(integration, FLOW) as state:
-        counts["erp_levels"] = _compute_from_erp(integration, adapter, engine.new_run_token(FLOW))
+        counts["erp_levels"] = _compute_from_erp(integration, adapter)
         full = outbound.full_due(state, integration) if full is None else full
         counts["lines"], feeds = send(integration, full=full)
         counts["feeds"] = len(feeds)
@@ -150,10 +175,10 @@ def plan(integration, *, adapter=None, full=None):
     read_erp(integration, adapter, lambda rows: pages.append(rows) or len(rows))  # no write while reading
     result = []
     with outbound.rolled_back():
-        run_token = engine.new_run_token(FLOW)
+        staging.prepare()
         for rows in pages:
-            staging.load(run_token, rows)
-        compute(integration, run_token)
+            staging.load(rows)
+        compute(integration)
         state = outbound.OutboundFlow.objects.filter(integration=integration, flow=FLOW).first()
         full = (state is None or outbound.full_due(state, integration)) if full is None else full
         for row in outbound.delta(InventoryState, integration, full=full).order_by(*COLUMNS[:-1]).values(

@@ -17,14 +17,14 @@ from connectors import clock, registry
 from connectors.errors import PermanentError
 from mappings.models import SkuMap
 from syncs.feeds import engine, files
-from syncs.models import LevelStaging, PriceApproval, PriceState
+from syncs.models import PriceApproval, PriceState
 from syncs.models.outbound import ErrorKind
 from syncs.stock import outbound, staging
 
 FLOW = "prices_out"
 FEED_TYPE = "PRICE_AND_PROMOTION"
 COLUMNS = ("sku", "in_flight")
-STATE, SKU, STAGE = PriceState._meta.db_table, SkuMap._meta.db_table, LevelStaging._meta.db_table
+STATE, SKU, STAGE = PriceState._meta.db_table, SkuMap._meta.db_table, staging.TABLE
 R = PriceApproval.Reason
 
 
@@ -38,8 +38,8 @@ def read_erp(integration, adapter, sink):
                  for p in adapter.price_snapshot(items)])
 
 
-def compute(integration, run):
-    params = {"integ": integration.pk, "yes": True, "run": run, "now": clock.now()}
+def compute(integration):
+    params = {"integ": integration.pk, "yes": True, "now": clock.now()}
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO {STATE} (integration_id, sku, erp_item, currency, run, error, error_kind, system_retries)
@@ -63,7 +63,7 @@ def compute(integration, run):
             FROM (SELECT t.id, s.erp_item, s.factor, g.price, g.cost, g.currency, COALESCE(g.raw, '') AS raw
                   FROM {STATE} t JOIN {SKU} s ON s.integration_id = t.integration_id AND s.walmart_sku = t.sku
                   LEFT JOIN (SELECT erp_item, MAX(value) AS price, MAX(cost) AS cost, MAX(currency) AS currency,
-                                    MAX(raw) AS raw FROM {STAGE} WHERE run = %(run)s GROUP BY erp_item) g
+                                    MAX(raw) AS raw FROM {STAGE} GROUP BY erp_item) g
                          ON g.erp_item = s.erp_item
                   WHERE t.integration_id = %(integ)s) m
             WHERE {STATE}.id = m.id""", params)
@@ -136,12 +136,13 @@ def decide(approval, *, approve, user):
                      data={"integration": approval.integration.slug, "reason": approval.reason})
 
 
-def _compute_from_erp(integration, adapter, run):
+def _compute_from_erp(integration, adapter):
+    staging.prepare()
     try:
-        lines = read_erp(integration, adapter, lambda rows: staging.load(run, rows))
-        compute(integration, run)
+        lines = read_erp(integration, adapter, staging.load)
+        compute(integration)
     finally:
-        staging.clear(run)
+        staging.clear()
     return lines
 
 
@@ -154,7 +155,7 @@ def run(integration, *, adapter=None, full=None):
     adapter = adapter or registry.adapter(integration.erp)
     counts = {}
     with outbound.run_lease(integration, FLOW) as state:
-        counts["erp_prices"] = _compute_from_erp(integration, adapter, engine.new_run_token(FLOW))
+        counts["erp_prices"] = _compute_from_erp(integration, adapter)
         counts["awaiting_approval"] = hold_for_approval(integration)
         full = outbound.full_due(state, integration) if full is None else full
         counts["lines"], feeds = send(integration, full=full)
@@ -182,10 +183,10 @@ def plan(integration, *, adapter=None, full=None):
     read_erp(integration, adapter, lambda rows: pages.append(rows) or len(rows))
     result = []
     with outbound.rolled_back():
-        token = engine.new_run_token(FLOW)
+        staging.prepare()
         for rows in pages:
-            staging.load(token, rows)
-        compute(integration, token)
+            staging.load(rows)
+        compute(integration)
         state = outbound.OutboundFlow.objects.filter(integration=integration, flow=FLOW).first()
         full = (state is None or outbound.full_due(state, integration)) if full is None else full
         stopped = beyond_guardrail(integration)

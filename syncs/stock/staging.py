@@ -1,36 +1,47 @@
-"""Bulk-load what the ERP reported into LevelStaging, so the delta against the state tables is one
-set-based query instead of a round trip per SKU. PostgreSQL takes the rows by COPY, SQLite by one
-executemany per page; both in a short transaction of their own (never across an ERP call)."""
+"""Bulk-load what the ERP reported into a staging table, so the delta against the state tables is
+one set-based query instead of a round trip per SKU.
 
-from django.db import connection, transaction
+The table is a TEMP table of the database connection (SQLite and PostgreSQL alike): private to the
+run that fills it, never written to the journal of the real tables, gone with the connection (or
+with a dry run's rolled-back transaction). PostgreSQL takes the rows by COPY, SQLite by one
+executemany (Decimals go as text, Django's SQLite adapter). Never filled across an ERP call: the
+ERP is read first, then staged in one statement per warehouse.
+"""
 
-from syncs.models import LevelStaging
+from django.db import connection
 
-TABLE = LevelStaging._meta.db_table
-COLUMNS = ("run", "erp_item", "warehouse", "value", "raw", "currency", "cost")
+TABLE = "ml_stage_levels"
+COLUMNS = ("erp_item", "warehouse", "value", "raw", "currency", "cost")
 
 
-def load(run, rows):
-    """rows: (erp_item, warehouse, value, raw, currency, cost) tuples of one page. Returns the count."""
-    rows = [(run, *row) for row in rows]
+def prepare():
+    """An empty staging table on this connection."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"""CREATE TEMP TABLE IF NOT EXISTS {TABLE} (
+            erp_item VARCHAR(50) NOT NULL, warehouse VARCHAR(50) NOT NULL, value NUMERIC(20, 6) NULL,
+            raw VARCHAR(100) NOT NULL, currency VARCHAR(3) NOT NULL, cost NUMERIC(20, 6) NULL)""")
+        cursor.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_idx ON {TABLE} (erp_item, warehouse)")
+        cursor.execute(f"DELETE FROM {TABLE}")
+
+
+def load(rows):
+    """rows: (erp_item, warehouse, value, raw, currency, cost) tuples. Returns the count."""
     if not rows:
         return 0
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {TABLE} ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
             marks = ", ".join(["%s"] * len(COLUMNS))
-            cursor.executemany(f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({marks})",
-                               [tuple(None if v is None else (str(v) if i in (3, 6) else v) for i, v in enumerate(row))
-                                for row in rows])
+            cursor.executemany(f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({marks})", rows)
     return len(rows)
 
 
-def clear(run):
+def clear():
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE} WHERE run = %s", [run])
+        cursor.execute(f"DELETE FROM {TABLE}")
 
 
 def floor_int(expression):
@@ -39,3 +50,10 @@ def floor_int(expression):
     if connection.vendor == "postgresql":
         return f"FLOOR({expression})"
     return f"CAST(({expression}) + 0.0000001 AS INTEGER)"
+
+
+def differs(a, b):
+    """SQL for "a and b differ", NULLs included (an UPDATE that rewrites equal values still writes)."""
+    if connection.vendor == "postgresql":
+        return f"({a} IS DISTINCT FROM {b})"
+    return f"({a} IS NOT {b})"
