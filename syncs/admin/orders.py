@@ -11,7 +11,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from connectors.errors import ConnectorError
-from syncs.models import MarketplaceOrder, OrderLine
+from syncs.models import MarketplaceOrder, OrderLine, ShipmentConfirmation
 from syncs.orders import review
 from syncs.orders.preview import preview
 
@@ -19,7 +19,7 @@ from syncs.orders.preview import preview
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     fields = ["line_number", "sku", "product_name", "quantity", "status", "cancelled_quantity", "shipped_quantity",
-              "ship_method"]
+              "ship_method", "statuses"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -27,6 +27,39 @@ class OrderLineInline(admin.TabularInline):
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+class ShipmentInline(admin.TabularInline):
+    """The order's way out: packages confirmed on Walmart (tracking, ship date) and ERP cancellations."""
+
+    model = ShipmentConfirmation
+    fk_name = "order"
+    verbose_name_plural = "shipments and cancellations on Walmart"
+    fields = ["line_number", "kind", "quantity", "carrier", "tracking_number", "shipped_at", "seller_order_id", "status",
+              "review_reason", "posted_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+def lifecycle(order):
+    """posted → shipped (partially) → delivered, from Walmart's line statuses as last read."""
+    lines = list(order.lines.all())
+    if not lines or order.status not in (MarketplaceOrder.Status.POSTED, MarketplaceOrder.Status.ACKNOWLEDGED):
+        return order.get_status_display()
+    open_lines = [l for l in lines if l.cancelled_quantity < l.quantity]
+    delivered = [l for l in open_lines if l.status == "Delivered"]
+    shipped = [l for l in open_lines if l.shipped_quantity >= l.quantity - l.cancelled_quantity]
+    if open_lines and len(delivered) == len(open_lines):
+        return "delivered"
+    if open_lines and len(shipped) == len(open_lines):
+        return "shipped"
+    if any(l.shipped_quantity for l in lines):
+        return "partially shipped"
+    return "cancelled" if not open_lines else order.get_status_display()
 
 
 @admin.register(MarketplaceOrder)
@@ -37,13 +70,17 @@ class MarketplaceOrderAdmin(admin.ModelAdmin):
     search_fields = ["purchase_order_id", "customer_order_id", "lines__sku", "erp_document_number"]
     date_hierarchy = "order_date"
     list_select_related = ["integration"]
-    inlines = [OrderLineInline]
+    inlines = [OrderLineInline, ShipmentInline]
     exclude = ["raw"]
     actions = ["replay_posting"]
     change_form_template = "admin/syncs/order_change_form.html"
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields if f.name != "raw"]
+        return ["fulfilment", *[f.name for f in self.model._meta.fields if f.name != "raw"]]
+
+    @admin.display(description="fulfilment")
+    def fulfilment(self, obj):
+        return lifecycle(obj)
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,8 @@ from django.utils.html import format_html, format_html_join
 
 from audit import log as audit_log
 from audit.admin import ReadOnlyAdmin, integration_slug
-from syncs.models import Feed, InventoryState, PriceApproval, PriceState, StockCount
+from syncs.models import Feed, InventoryState, PriceApproval, PriceState, ShipmentConfirmation, StockCount
+from syncs.shipments import intake
 from syncs.stock import outbound, prices_out
 
 
@@ -133,3 +134,26 @@ class StockCountAdmin(ReadOnlyAdmin):
     @admin.display(description="lines")
     def line_count(self, obj):
         return len(obj.lines or [])
+
+
+@admin.register(ShipmentConfirmation)
+class ShipmentConfirmationAdmin(ReadOnlyAdmin):
+    """Shipments and ERP cancellations on their way to Walmart; the ones in review say why (carrier
+    not mapped, line cancelled, more than open). After fixing the cause: 'Check again and send'."""
+
+    list_display = ["purchase_order_id", "line_number", integration_slug, "kind", "quantity", "erp_carrier", "carrier",
+                    "tracking_number", "shipped_at", "status", "review_reason", "posted_at"]
+    list_filter = ["status", "review_reason", "kind", "integration"]
+    search_fields = ["purchase_order_id", "tracking_number", "seller_order_id"]
+    list_select_related = ["integration"]
+    actions = ["check_again"]
+
+    @admin.action(description="Check again and send (after fixing a carrier mapping)")
+    def check_again(self, request, queryset):
+        if not request.user.has_perm("syncs.review_order"):
+            self.message_user(request, "You may not release shipments.", messages.ERROR)
+            return
+        ready = intake.recheck(queryset)
+        audit_log.record("shipment.recheck", user=request.user, object_type="shipmentconfirmation",
+                         message=f"{ready} of {queryset.count()} ready to send")
+        self.message_user(request, f"{ready} confirmation(s) will be sent with the next shipments_out run.")

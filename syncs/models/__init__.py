@@ -10,6 +10,7 @@ from syncs.models.reservations import StockReservation
 from syncs.models.returns import MarketplaceReturn, ReturnCharge, ReturnLine
 from syncs.models.review import ReviewOrder
 from syncs.models.runs import SyncRun
+from syncs.models.shipments import ShipmentConfirmation
 from syncs.models.stockcounts import StockCount, StockWritten
 
 __all__ = ["FLOWS", "InboxEvent", "Integration", "MarketplaceOrder", "OrderCharge", "OrderLine", "PollState", "ReviewOrder", "StockReservation", "SyncRun", "WebhookToken",
@@ -17,3 +18,4 @@ __all__ = ["FLOWS", "InboxEvent", "Integration", "MarketplaceOrder", "OrderCharg
 __all__ += ["MarketplaceReturn", "ReturnCharge", "ReturnLine"]
 __all__ += ["Feed", "FeedLimit", "InventoryState", "OutboundFlow", "PriceApproval", "PriceState", "StockCount",
             "StockWritten"]
+__all__ += ["ShipmentConfirmation"]

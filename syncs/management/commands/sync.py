@@ -85,6 +85,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"{line['sku']} @ {line['ship_node']}: {_show(line['sent'])} -> {line['desired']} ({line['why']})")
             elif flow == "prices_out":
                 self.stdout.write(f"{line['sku']}: {_show(line['sent'])} -> {line['desired']} {line['currency']} ({line['why']})")
+            elif flow == "shipments_out":
+                what = (f"ship {line['quantity']} via {line['carrier'] or '?'} tracking {line['tracking']}"
+                        if line["kind"] == "ship" else f"cancel {line['quantity']}")
+                state = "would send" if line["status"] != "needs_review" else f"would hold for review: {line['why']}"
+                self.stdout.write(f"PO {line['po']} line {line['line']}: {what} ({state})")
             else:
                 self.stdout.write(f"{line['item']} ({line['sku']} @ {line['ship_node']}) in {line['warehouse']}: "
                                   f"ERP {_show(line['erp'])} -> Walmart {_show(line['walmart'])}")
@@ -96,4 +101,4 @@ def _show(value):
 
 
 OUTBOUND_PLANS = {"inventory_out": "syncs.stock.inventory_out", "prices_out": "syncs.stock.prices_out",
-                  "inventory_in": "syncs.stock.inventory_in"}
+                  "inventory_in": "syncs.stock.inventory_in", "shipments_out": "syncs.shipments.flow"}
