@@ -216,4 +216,4 @@ def test_stock_levels_move_with_posted_orders(m3):
 
 
 def test_the_adapter_lists_its_flows():
-    assert Adapter.capabilities == frozenset({"orders_in", "inventory_out", "prices_out"})
+    assert Adapter.capabilities == frozenset({"orders_in", "inventory_out", "prices_out", "shipments_out", "items_out"})
