@@ -1,5 +1,5 @@
-"""Infor M3 adapter: our dataclasses <-> MI transactions. Flows (orders_in, returns_in, inventory_out,
-prices_out, items_out, shipments_out, customers) add their methods with their issues.
+"""Infor M3 adapter: our dataclasses <-> MI transactions. Flows: orders_in, inventory_out, prices_out,
+shipments_out (shipments.py), items_out (items.py); returns_in and customers come with their issues.
 
 Musts (connectors.contract): every customer order we create carries our reference in CUOR
 (customer's order number, A20), so `find_document` can tell whether an unanswered call took effect.
@@ -10,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 
 from connectors.contract import ErpAdapter, ErpDocument, ItemPrice, PingResult, StockLevel
 from connectors.errors import AmbiguousOutcome, ConfigError, PermanentError, RecoverableError
-from connectors.infor_m3 import customers, orders
+from connectors.infor_m3 import customers, items as item_reads, orders
+from connectors.infor_m3.shipments import ShipmentReader
 from connectors.gtin import as_gtin14, gtin_forms
 from connectors.infor_m3.client import EXECUTE, M3Client, M3TransactionError
 
@@ -27,7 +28,7 @@ def _number(text):
 
 
 class Adapter(ErpAdapter):
-    capabilities = frozenset({"orders_in", "inventory_out", "prices_out"})
+    capabilities = frozenset({"orders_in", "inventory_out", "prices_out", "shipments_out", "items_out"})
 
     def __init__(self, connection):
         super().__init__(connection)
@@ -280,6 +281,22 @@ class Adapter(ErpAdapter):
                 prices[itno] = ItemPrice(item=itno, price=price, currency=record.get("CUCD") or cfg.currency,
                                          raw="" if price is not None else raw)
         return [prices[item] for item in dict.fromkeys(items) if item in prices]
+
+    # --- shipments_out / items_out ----------------------------------------------------------
+
+    def shipments(self, since):
+        """Packages shipped and order lines closed short since the mark, in bulk reads (shipments.py:
+        LstShipment, then one bulk request each of DRS100MI, MWS410MI and OIS100MI, and a SearchLine)."""
+        return ShipmentReader(self.client, self.config).read(since)
+
+    def items(self, since):
+        """Items changed since the mark (items.py), priced from the prices_out price list when one is set."""
+        def prices(itnos):
+            if not self.config.price_list or not self.config.price_list_from:
+                return {}
+            return {p.item: (p.price, p.currency) for p in self.price_snapshot(itnos) if p.price is not None}
+
+        return item_reads.read(self.client, self.config, since, prices)
 
     # MI reads that confirm a code exists, per lookup kind: (program, transaction, key field, label).
     LOOKUPS = {"item": ("MMS200MI", "GetItmBasic", "ITNO", "item"),

@@ -250,6 +250,27 @@ class M3Client:
                 found[number] = [r for r in result.records if r.get("ITNO")] if result.ok else []
         return found
 
+    def bulk_reads(self, program, reads):
+        """The M3Result of each read transaction, in order, READS_PER_BULK per bulk request. A lost
+        answer is retried by the caller (RecoverableError: a read changes nothing); per-transaction
+        errors are left on the results for the caller to judge.
+
+        # Reference: m3api-rest v2 bulk execute, POST /M3/m3api-rest/v2/execute (erp-apis.md C.1)
+        """
+        results = []
+        for start in range(0, len(reads), READS_PER_BULK):
+            chunk = reads[start:start + READS_PER_BULK]
+            try:
+                answer = self.bulk(program, chunk)
+            except AmbiguousOutcome as exc:
+                raise RecoverableError(f"Infor M3 {program}: no answer ({exc}); a read, safe to retry") from exc
+            if len(answer.results) != len(chunk):
+                answer.raise_for_errors()
+                raise PermanentError(f"Infor M3 {program}: {len(answer.results)} answers for {len(chunk)} reads",
+                                     status=200)
+            results.extend(answer.results)
+        return results
+
     def bulk(self, program, transactions):
         """Run several transactions of one program in order, in ONE request; returns the M3Response.
 

@@ -50,6 +50,43 @@ class M3Config(BaseConfig):
     # `currency`, FVDT = price_list_from as yyyyMMdd). Blank price_list: prices_out is not set up.
     price_list: str = Field(default="", max_length=10, description="PRRF of the base price list for prices_out")
     price_list_from: str = Field(default="", pattern=r"^(\d{8})?$", description="FVDT (yyyyMMdd) of that price list")
+    # The order line field that carries the Walmart line number (AddBatchLine input, read back from
+    # LstLine) so shipments name Walmart's line. UNCONFIRMED: the metadata calls CUPO "Customers order
+    # number"; in OOLINE it is the customer's line number. Blank: not sent, and shipments read the line
+    # number as the PONR M3 gave (right only when every Walmart line of the order was posted, in order).
+    line_number_field: str = Field(default="CUPO", max_length=6, description="Order line field for the Walmart line number")
+
+    # shipments_out (shipments.py, SETUP.md): field names the metadata does not confirm.
+    time_zone: str = Field(default="UTC", description="Time zone of M3's dates and times (DSDT/DSHM)")
+    shipped_delivery_status: str = Field(default="60", max_length=2,
+                                         description="Lowest delivery status (PGRS) that counts as shipped")
+    delivery_stamp_field: str = Field(default="LMTS", max_length=6, description="Change stamp (ms) of a delivery")
+    tracking_field: str = Field(default="ETRN", max_length=6, description="Tracking number of a package/delivery")
+    carrier_field: str = Field(default="FWNO", max_length=6, description="Carrier code of a shipment")
+    package_line_pdso: str = Field(default="1", max_length=10, description="PDSO sent to MWS410MI/LstPackageLine")
+    package_quantity_field: str = Field(default="DLQT", max_length=6, description="Quantity of a package line")
+    delivery_quantity_field: str = Field(default="TRQT", max_length=6,
+                                         description="Quantity of a delivery line (MWS410MI/LstItem)")
+    delivered_quantity_field: str = Field(default="DLQT", max_length=6, description="Delivered quantity of an order line")
+    remaining_quantity_field: str = Field(default="RNQT", max_length=6, description="Remaining quantity of an order line")
+    line_stamp_field: str = Field(default="LMTS", max_length=6, description="Change stamp (ms) of an order line")
+    # OIS100MI/SearchLine query for order lines changed since a date ({date} = yyyyMMdd); blank: closed
+    # lines are only seen on orders that shipped something in the same read.
+    changed_lines_query: str = Field(default="LMDT:[{date} TO 99991231]", max_length=200)
+
+    # items_out (items.py, SETUP.md): MMS200MI/LstItmByChgDate output fields, UNCONFIRMED names.
+    item_stamp_field: str = Field(default="LMTS", max_length=6, description="Change stamp (ms) of an item")
+    item_description_field: str = Field(default="FUDS", max_length=6, description="Item description (ITDS is the name)")
+    weight_field: str = Field(default="GRWE", max_length=6, description="Gross weight")
+    weight_unit: str = Field(default="LB", pattern=r"^(LB|KG|OZ|G)$")
+    length_field: str = Field(default="ILEN", max_length=6)
+    width_field: str = Field(default="IWID", max_length=6)
+    height_field: str = Field(default="IHEI", max_length=6)
+    dimension_unit: str = Field(default="IN", pattern=r"^(IN|CM)$")
+    # Item fields holding image URLs (https only; the first is the main image). M3's item master has
+    # none as standard: name the user-defined fields the tenant keeps them in; empty = no images.
+    image_url_fields: list[str] = Field(default_factory=list, max_length=10)
+
     # Records asked for per list call (M3's maxrecs); list reads page by key until a short page.
     page_size: int = Field(default=500, ge=1, le=10000)
     token_refresh_margin: float = Field(default=300, ge=0, le=3600)

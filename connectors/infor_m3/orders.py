@@ -3,7 +3,7 @@
 One order = one bulk request (program OIS100MI), in this order:
   AddBatchHead (CUNO, CUOR = our reference, ORTP, FACI, WHLO, ORDT, CUCD, YREF = Walmart customerOrderId)
   AddBatchAddress (the Walmart ship-to as the delivery address, when configured)
-  AddBatchLine x n (ITNO, ORQT, WHLO, SAPR, CUOR)
+  AddBatchLine x n (ITNO, ORQT, WHLO, SAPR, CUOR, CUPO = the Walmart line number per line_number_field)
   AddBatchHeadChg x charges (shipping, collected tax, fees; CRID per config, CRAM, CUCD)
   Confirm
 ORNO is left out after the head: M3 carries the batch number AddBatchHead returned to the next
@@ -122,9 +122,12 @@ def transactions(config, posting):
             raise PermanentError(f"Infor M3: line {line.line_number} has no warehouse (WHLO)",
                                  vendor_code="unmapped_node")
         prices.append(unit_price(config, line))
-        # Reference: OIS100MI/AddBatchLine (ORNO, ITNO; M3 assigns PONR)
-        result.append(("AddBatchLine", {"ITNO": line.erp_item, "ORQT": line.quantity, "WHLO": warehouse,
-                                        "SAPR": prices[-1], "CUOR": posting.reference}))
+        # Reference: OIS100MI/AddBatchLine (ORNO, ITNO; M3 assigns PONR; CUPO optional input, M3H5 metadata)
+        record = {"ITNO": line.erp_item, "ORQT": line.quantity, "WHLO": warehouse, "SAPR": prices[-1],
+                  "CUOR": posting.reference}
+        if config.line_number_field:  # shipments name the Walmart line by it (SETUP.md)
+            record[config.line_number_field] = line.line_number
+        result.append(("AddBatchLine", record))
     charged = charges(config, posting)
     check_totals(posting, prices, charged, config.tax_charge)
     for crid, amount in charged:

@@ -3,7 +3,7 @@
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from sandbox import catalog
 from sandbox.infor_m3.mi import MIError, not_found
@@ -89,17 +89,21 @@ def number(text):
     return value if value.is_finite() else None
 
 
+# What a confirmed line still holds of the warehouse: ordered, less delivered (partial deliveries)
+# and less what was closed short or cancelled.
+OPEN = F("orqt") - F("dlqt") - F("cnqt")
+
+
 def balance(ctx, itno, whlo):
-    """(on hand, allocated) for an item in a warehouse: catalog stock minus deliveries, minus open order
-    lines. A stored ItemStock is the on-hand balance as counted (deliveries are in it already); one
+    """(on hand, allocated) for an item in a warehouse: catalog stock minus delivered quantities, and
+    the open quantities of order lines as allocated. A stored ItemStock is the on-hand balance as counted (deliveries are in it already); one
     that is not a number counts as 0 here (orders cannot allocate it)."""
     stored = ItemStock.objects.filter(itno=itno, whlo=whlo).values_list("quantity", flat=True).first()
     on_hand = Decimal(item(itno).stock.get(whlo, 0)) if stored is None else (number(stored) or Decimal(0))
     lines = OrderLine.objects.filter(order__tenant=ctx.tenant, order__cono=ctx.cono, order__confirmed=True,
                                      itno=itno, whlo=whlo)
-    delivered = Decimal(0) if stored is not None else (
-        lines.filter(orst__gte="66").aggregate(q=Sum("orqt"))["q"] or Decimal(0))
-    allocated = lines.filter(orst__lt="66").aggregate(q=Sum("orqt"))["q"] or Decimal(0)
+    delivered = Decimal(0) if stored is not None else (lines.aggregate(q=Sum("dlqt"))["q"] or Decimal(0))
+    allocated = lines.filter(orst__lt="66").aggregate(q=Sum(OPEN))["q"] or Decimal(0)
     return on_hand - delivered, allocated
 
 
@@ -118,8 +122,7 @@ def warehouse_balances(ctx, whlo, itno):
             chunk = itnos[start:start + 900]
             lines = (OrderLine.objects.filter(order__tenant=ctx.tenant, order__cono=ctx.cono, order__confirmed=True,
                                               whlo=whlo, itno__in=chunk).values("itno")
-                     .annotate(delivered=Sum("orqt", filter=Q(orst__gte="66")),
-                               allocated=Sum("orqt", filter=Q(orst__lt="66"))))
+                     .annotate(delivered=Sum("dlqt"), allocated=Sum(OPEN, filter=Q(orst__lt="66"))))
             moves.update({row["itno"]: (row["delivered"] or Decimal(0), row["allocated"] or Decimal(0)) for row in lines})
             stored.update(ItemStock.objects.filter(whlo=whlo, itno__in=chunk).values_list("itno", "quantity"))
         table = {code: (qty - moves.get(code, (0, 0))[0], moves.get(code, (0, 0))[1]) for code, qty in on_hand.items()}

@@ -1,14 +1,11 @@
 """Master data and logistics programs of the M3 emulator: CRS610MI customers, MMS200MI items and
-balances, MMS025MI item aliases (EAN), OIS017MI sales price lists, MNS150MI user data, MWS410MI
-deliveries, DRS100MI shipments.
+balances, MMS025MI item aliases (EAN), OIS017MI sales price lists, MNS150MI user data. Deliveries
+and shipments (MWS410MI, DRS100MI) are in deliveries.py.
 
 Item aliases: MMS025MI's transactions and fields follow M3's API metadata as published in
 GaryWayneSmith/M3H5 (M3H5Lib.Api/MMS025MIResource.cs): AddAlias (ALWT, ALWQ, ITNO, POPN required),
 GetItem (ALWT, POPN; ALWQ optional), LstItem (POPN; ALWT optional), LstAlias (ITNO; ALWT optional).
 Category 2 is the EAN (reference/erp-apis.md C.3 names the EAN as an alias, POPN with ALWT/ALWQ).
-
-Deliveries: the carrier tracking number is served as ETRN on MWS410MI/GetHead; which field real M3
-uses for it (delivery head or package, MWS410MI.GetPackage) is UNCONFIRMED (erp-apis.md C.3).
 
 List transactions start at the key given in the input (CUNO, ITNO) and return records in key
 order, so a client pages with `maxrecs` by restarting at the last key it saw (M3 has no cursor).
@@ -17,10 +14,10 @@ order, so a client pages with `maxrecs` by restarting at the last key it saw (M3
 from datetime import datetime
 from decimal import Decimal
 
-from sandbox import clock
-from sandbox.infor_m3 import data
-from sandbox.infor_m3.mi import Ctx, MIError, decimal, m3_date, mi, not_found
-from sandbox.infor_m3.models import BasePrice, Customer, Delivery, ItemAlias, Order
+from sandbox.infor_m3 import data, itemdata
+from sandbox.infor_m3.deliveries import deliver  # noqa: F401  (kept here for older callers)
+from sandbox.infor_m3.mi import MIError, decimal, m3_date, mi, not_found
+from sandbox.infor_m3.models import BasePrice, Customer, ItemAlias
 
 # --- MNS150MI ------------------------------------------------------------------------------
 
@@ -75,35 +72,43 @@ def list_customers(ctx, r):
 
 # --- MMS200MI ------------------------------------------------------------------------------
 
-def item_record(item):
-    return {"ITNO": item.item_code, "ITDS": item.name[:30], "FUDS": item.name, "STAT": "20", "UNMS": "EA",
+def item_record(item, changed=None):
+    """An item (MITMAS) with its weight, dimensions, images and change stamps (itemdata.py)."""
+    return {"ITNO": item.item_code, "ITDS": item.name[:30], "STAT": "20", "UNMS": "EA",
             "ITTY": "FG", "ITCL": item.category[:5].upper(), "ITGR": item.category[:5].upper(), "POPN": item.gtin,
-            "SUNO": item.supplier, "SAPR": item.price, "LMDT": data.ITEMS_CHANGED}
+            "SUNO": item.supplier, "SAPR": item.price, **itemdata.extras(item, changed)}
+
+
+def _item_record(itno):
+    item = data.item(itno)
+    return item_record(item, itemdata.changes().get(item.item_code))
 
 
 @mi("MMS200MI", "Get", required=("ITNO",))
 def get_item(ctx, r):
-    return [item_record(data.item(r["ITNO"]))]
+    return [_item_record(r["ITNO"])]
 
 
 @mi("MMS200MI", "GetItmBasic", required=("ITNO",))
 def get_item_basic(ctx, r):
     item = data.item(r["ITNO"])
-    return [{**item_record(item), "CONO": ctx.cono, "EAN13": item.gtin[1:], "RESP": "MLCONNECT"}]
+    return [{**_item_record(r["ITNO"]), "CONO": ctx.cono, "EAN13": item.gtin[1:], "RESP": "MLCONNECT"}]
 
 
 @mi("MMS200MI", "LstItmByItm", required=("ITNO",))
 def list_items(ctx, r):
     codes = sorted(c for c in data.items() if c >= r["ITNO"])
-    return [item_record(data.items()[c]) for c in codes[:ctx.maxrecs or None]]
+    changed = itemdata.changes()
+    return [item_record(data.items()[c], changed.get(c)) for c in codes[:ctx.maxrecs or None]]
 
 
 @mi("MMS200MI", "LstItmByChgDate")
 def list_items_changed(ctx, r):
+    """Items whose change date (LMDT) is from FLMD to TLMD (yyyyMMdd, both optional), by item number."""
     since, until = m3_date(r, "FLMD", "19000101"), m3_date(r, "TLMD", "99991231")
-    if not since <= data.ITEMS_CHANGED <= until:
-        return []
-    return [item_record(data.items()[c]) for c in sorted(data.items())]
+    changed = itemdata.changes()
+    records = (item_record(data.items()[c], changed.get(c)) for c in sorted(data.items()))
+    return [record for record in records if since <= record["LMDT"] <= until]
 
 
 @mi("MMS200MI", "GetItmWhsBal", required=("WHLO", "ITNO"), read_only=True)
@@ -227,65 +232,3 @@ def update_price(ctx, r):
         defaults={"sapr": decimal(r, "SAPR", positive=True), "changed_at": ctx.now()},
     )
     return []
-
-
-# --- MWS410MI / DRS100MI deliveries and shipments ------------------------------------------
-
-def delivery_record(d):
-    return {"CONO": d.cono, "DLIX": d.dlix, "CONN": d.conn, "RIDN": d.order.orno, "WHLO": d.whlo, "PGRS": d.pgrs,
-            "MODL": d.modl, "FWNO": d.carrier, "ETRN": d.tracking, "DSDT": d.shipped_at.strftime("%Y%m%d"),
-            "DSHM": d.shipped_at.strftime("%H%M"), "CUOR": d.order.cuor}
-
-
-def _delivery(ctx, **lookup):
-    found = Delivery.objects.select_related("order").filter(tenant=ctx.tenant, **lookup).first()
-    if found is None:
-        field, value = next(iter(lookup.items()))
-        raise not_found(field.upper(), value)
-    return found
-
-
-@mi("MWS410MI", "GetHead")
-def get_delivery(ctx, r):
-    return [delivery_record(_delivery(ctx, dlix=int(decimal(r, "DLIX"))))]
-
-
-@mi("MWS410MI", "LstItem")
-def list_delivery_items(ctx, r):
-    delivery = _delivery(ctx, dlix=int(decimal(r, "DLIX")))
-    return [{"DLIX": delivery.dlix, "ITNO": line.itno, "RIDN": delivery.order.orno, "RIDL": line.ponr, "TRQT": line.orqt}
-            for line in delivery.order.lines.filter(whlo=delivery.whlo)]
-
-
-@mi("DRS100MI", "GetShipment", required=("CONN",))
-def get_shipment(ctx, r):
-    d = _delivery(ctx, conn=int(decimal(r, "CONN")))
-    return [{"CONN": d.conn, "FWNO": d.carrier, "MODL": d.modl, "DSDT": d.shipped_at.strftime("%Y%m%d"), "SDES": d.whlo}]
-
-
-@mi("DRS100MI", "LstByDelivery", required=("CONN",))
-def list_shipment_deliveries(ctx, r):
-    deliveries = Delivery.objects.select_related("order").filter(tenant=ctx.tenant, conn=int(decimal(r, "CONN")))
-    return [delivery_record(d) for d in deliveries.order_by("dlix")]
-
-
-@mi("DRS100MI", "LstShipment")
-def list_shipments(ctx, r):
-    """Shipments dispatched on or after DSDT (yyyyMMdd), for the shipments_out flow."""
-    since = m3_date(r, "DSDT", "19000101")
-    deliveries = Delivery.objects.select_related("order").filter(tenant=ctx.tenant).order_by("conn")
-    return [{"CONN": d.conn, "DSDT": d.shipped_at.strftime("%Y%m%d"), "FWNO": d.carrier, "MODL": d.modl}
-            for d in deliveries if d.shipped_at.strftime("%Y%m%d") >= since]
-
-
-def deliver(tenant, orno, *, carrier="UPS", modl="GRD", tracking="", at=None):
-    """Ship a confirmed order (what M3 does through picking and shipment close); for the demo and tests."""
-    order = Order.objects.get(tenant=tenant, orno=orno, confirmed=True)
-    ctx = Ctx(tenant=tenant, account=None, cono=order.cono, divi=order.divi)
-    dlix = ctx.next_number("delivery", 5000001)
-    delivery = Delivery.objects.create(
-        tenant=tenant, cono=order.cono, dlix=dlix, conn=ctx.next_number("shipment", 700001), order=order,
-        whlo=order.whlo, modl=modl, carrier=carrier, tracking=tracking or f"1Z{dlix:016d}", shipped_at=at or clock.now(),
-    )
-    order.lines.filter(whlo=order.whlo).update(orst="66")
-    return delivery

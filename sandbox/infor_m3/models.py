@@ -78,11 +78,21 @@ class OrderLine(models.Model):
     whlo = models.CharField(max_length=3)
     sapr = models.DecimalField(max_digits=15, decimal_places=6)
     cuor = models.CharField(max_length=20, blank=True)
+    # The customer's own line number (AddBatchLine CUPO): the connector sends the Walmart line number.
+    cupo = models.CharField(max_length=20, blank=True)
     dwdt = models.CharField(max_length=8, blank=True)
     orst = models.CharField(max_length=2, default="05")
+    dlqt = models.DecimalField(max_digits=15, decimal_places=6, default=0, help_text="Delivered quantity")
+    # What will never ship (closed short, cancelled): RNQT = ORQT - DLQT - this while the line is open.
+    cnqt = models.DecimalField(max_digits=15, decimal_places=6, default=0, help_text="Quantity closed without delivery")
+    changed_at = models.DateTimeField(null=True, blank=True, help_text="LMDT/LMTS of the line")
 
     class Meta:
         ordering = ["ponr"]
+
+    @property
+    def open_quantity(self):
+        return max(self.orqt - self.dlqt - self.cnqt, 0)
 
 
 class OrderCharge(models.Model):
@@ -159,6 +169,39 @@ class Delivery(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["tenant", "cono", "dlix"], name="uniq_m3_delivery")]
+
+
+class Package(models.Model):
+    """A package (MPTRNS, PANR) of a delivery, with the carrier's tracking number."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="packages")
+    panr = models.CharField(max_length=20, help_text="Package number")
+    tracking = models.CharField(max_length=40, blank=True, help_text="Package tracking number (ETRN)")
+
+    class Meta:
+        ordering = ["id"]
+
+
+class PackageLine(models.Model):
+    """What one package holds of one order line."""
+
+    package = models.ForeignKey(Package, on_delete=models.CASCADE, related_name="lines")
+    line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="packed")
+    quantity = models.DecimalField(max_digits=15, decimal_places=6)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class ItemChange(models.Model):
+    """An item's master data changed in M3 (MMS001): description and image URLs, with its change
+    stamp (LMDT/LMTS). Shared by every tenant, like the catalog it overrides."""
+
+    itno = models.CharField(max_length=15, unique=True)
+    description = models.CharField(max_length=60)
+    images = models.JSONField(default=list)
+    revision = models.IntegerField(default=1)
+    changed_at = models.DateTimeField()
 
 
 class ItemAlias(models.Model):

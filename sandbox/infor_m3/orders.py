@@ -48,9 +48,16 @@ def head(order):
 
 
 def line_record(order, line):
+    """An order line as LstLine/GetLine answer it. DLQT (delivered), RNQT (remaining: what is still
+    open), CUPO (the customer's line number), LMDT/LMTS (change date, stamp in ms) are served under
+    the names M3 tables use; that LstLine returns them so is UNCONFIRMED (deliveries.py)."""
+    changed = line.changed_at or order.created_at
+    remaining = line.open_quantity if line.orst < "66" else Decimal(0)
     return {"ORNO": order.orno or order.batch_no, "PONR": line.ponr, "POSX": 0, "ITNO": line.itno, "ORQT": line.orqt,
-            "WHLO": line.whlo, "SAPR": line.sapr, "ORST": line.orst, "CUOR": line.cuor, "DWDT": line.dwdt,
-            "LNAM": (line.orqt * line.sapr).quantize(Decimal("0.01"))}
+            "WHLO": line.whlo, "SAPR": line.sapr, "ORST": line.orst, "CUOR": line.cuor, "CUPO": line.cupo,
+            "DWDT": line.dwdt, "DLQT": line.dlqt, "RNQT": remaining,
+            "LNAM": (line.orqt * line.sapr).quantize(Decimal("0.01")),
+            "LMDT": changed.strftime("%Y%m%d"), "LMTS": int(changed.timestamp() * 1000)}
 
 
 @mi("OIS100MI", "AddBatchHead", required=("CUNO",))
@@ -83,7 +90,7 @@ def add_batch_line(ctx, r):
         raise
     ponr = (order.lines.aggregate(m=Max("ponr"))["m"] or 0) + 1
     OrderLine.objects.create(order=order, ponr=ponr, itno=item.item_code, orqt=quantity, whlo=whlo, sapr=price,
-                             cuor=r.get("CUOR", ""), dwdt=dwdt)
+                             cuor=r.get("CUOR", ""), cupo=r.get("CUPO", ""), dwdt=dwdt, changed_at=ctx.now())
     return [{"ORNO": order.batch_no, "PONR": ponr, "POSX": 0}]
 
 
@@ -105,7 +112,8 @@ def confirm(ctx, r):
         on_hand, allocated = data.balance(ctx, line.itno, line.whlo)
         # Allocated (33) when the warehouse can cover the line, else reserved (22), as M3 does.
         line.orst = "33" if on_hand - allocated >= line.orqt else "22"
-        line.save(update_fields=["orst"])
+        line.changed_at = ctx.now()
+        line.save(update_fields=["orst", "changed_at"])
     return [{"ORNO": order.orno, "STAT": "20"}]
 
 

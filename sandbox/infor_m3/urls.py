@@ -6,7 +6,7 @@
 from django.urls import path, re_path
 
 from sandbox import ion
-from sandbox.infor_m3 import batch, master, mi, orders  # noqa: F401  (importing registers the MI programs)
+from sandbox.infor_m3 import batch, deliveries, master, mi, orders  # noqa: F401  (importing registers the MI programs)
 
 SYSTEM = mi.SYSTEM
 

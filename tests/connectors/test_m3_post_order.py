@@ -172,7 +172,7 @@ def test_preview_sends_nothing_and_shows_the_bulk_body(m3):
         "AddBatchHead", "AddBatchAddress", "AddBatchLine", "AddBatchHeadChg", "AddBatchHeadChg", "Confirm"]
     assert body["transactions"][0]["record"]["CUOR"] == "1580000000006"
     assert body["transactions"][2]["record"] == {"ITNO": "ITM00001", "ORQT": "2", "WHLO": "DAL", "SAPR": "19.9900",
-                                                 "CUOR": "1580000000006"}
+                                                 "CUOR": "1580000000006", "CUPO": "1"}
 
 
 def test_customers_are_created_once_when_configured(sandbox):
@@ -216,4 +216,4 @@ def test_stock_levels_move_with_posted_orders(m3):
 
 
 def test_the_adapter_lists_its_flows():
-    assert Adapter.capabilities == frozenset({"orders_in", "inventory_out", "prices_out"})
+    assert Adapter.capabilities == frozenset({"orders_in", "inventory_out", "prices_out", "shipments_out", "items_out"})

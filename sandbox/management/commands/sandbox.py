@@ -11,6 +11,15 @@
   sandbox set-stock SYSTEM ITEM WAREHOUSE QTY    (an ERP's stock of an item; prints old -> new)
   sandbox set-price SYSTEM ITEM (PRICE | --change PERCENT) [--currency C]   (an ERP's selling price)
 
+  sandbox ship SYSTEM PURCHASE_ORDER_ID [--lines 1,2] [--quantity N] [--packages K] [--carrier CODE]
+  sandbox cancel-line SYSTEM PURCHASE_ORDER_ID LINE [--quantity N]
+  sandbox touch-items SYSTEM N                   (change N items' descriptions or images, stamped now)
+
+ship / cancel-line / touch-items call sandbox.<SYSTEM>.fulfil (ship, cancel_line, touch_items): what
+the seller's warehouse does in that ERP, so shipments_out and items_out have something to read.
+LINE and --lines are Walmart line numbers; --quantity is per line, in ERP units; CODE is the
+ERP's carrier code (M3 forwarding agent, e.g. UPSG, FEDX, USPS).
+
 set-stock / set-price call sandbox.<SYSTEM>.levels (set_stock, set_price) of ifs_cloud, infor_m3,
 peoplesoft or exact_online; WAREHOUSE is that ERP's code (IFS site, M3 WHLO, PeopleSoft business
 unit, Exact warehouse). QTY is a number; M3 also takes text (it answers quantities as text).
@@ -88,6 +97,22 @@ class Command(BaseCommand):
         price_p.add_argument("price", nargs="?", default=None)
         price_p.add_argument("--change", type=str, default=None, help="percent change, e.g. 10 or -5")
         price_p.add_argument("--currency", default=None)
+        erps = [s for s in SYSTEMS if s != "walmart"]
+        ship_p = sub.add_parser("ship", help="Ship (part of) an order in an ERP emulator, with tracking numbers")
+        ship_p.add_argument("system", choices=erps)
+        ship_p.add_argument("purchase_order_id")
+        ship_p.add_argument("--lines", default=None, help="Walmart line numbers, e.g. 1,2 (default: every open line)")
+        ship_p.add_argument("--quantity", default=None, help="quantity per line (default: all that is open)")
+        ship_p.add_argument("--packages", type=int, default=1, help="packages per delivery")
+        ship_p.add_argument("--carrier", default=None, help="the ERP's carrier code")
+        cancel_p = sub.add_parser("cancel-line", help="Cancel / close short an order line in an ERP emulator")
+        cancel_p.add_argument("system", choices=erps)
+        cancel_p.add_argument("purchase_order_id")
+        cancel_p.add_argument("line")
+        cancel_p.add_argument("--quantity", default=None, help="default: all that is open")
+        touch_p = sub.add_parser("touch-items", help="Change N items' data in an ERP emulator")
+        touch_p.add_argument("system", choices=erps)
+        touch_p.add_argument("count", type=int)
 
     def handle(self, *args, action, **options):
         if not settings.SANDBOX_ENABLED:
@@ -151,6 +176,47 @@ class Command(BaseCommand):
             if exc.name != f"sandbox.{system}.levels":
                 raise
             raise CommandError(f"{system} keeps no stock/prices") from None
+
+    @staticmethod
+    def _fulfil(system):
+        """sandbox.<system>.fulfil, or a clear refusal for an emulator that ships nothing."""
+        try:
+            return import_module(f"sandbox.{system}.fulfil")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"sandbox.{system}.fulfil":
+                raise
+            raise CommandError(f"{system} has no shipments or item changes in the sandbox") from None
+
+    @staticmethod
+    def _run(call):
+        try:
+            return call()
+        except (LookupError, ValueError) as exc:  # args[0]: a KeyError's str() would add quotes
+            raise CommandError(str(exc.args[0]) if exc.args else type(exc).__name__) from None
+
+    def do_ship(self, system, purchase_order_id, lines, quantity, packages, carrier, **_):
+        fulfil = self._fulfil(system)
+        numbers = [n.strip() for n in lines.split(",") if n.strip()] if lines else None
+        shipped = self._run(lambda: fulfil.ship(purchase_order_id, lines=numbers, quantity=quantity,
+                                                packages=packages, carrier=carrier))
+        for row in shipped:
+            self.stdout.write(f"Shipped line {row['line']} ({row['item']}) x {_shown(row['quantity'])} "
+                              f"by {row['carrier']}{' ' + row['method'] if row.get('method') else ''}, "
+                              f"tracking {row['tracking_number']} (order {row['order']}, "
+                              f"shipment {row.get('delivery') or row.get('shipment', '')})")
+        self.stdout.write(f"{system}: {len(shipped)} package line(s) shipped for {purchase_order_id}.")
+
+    def do_cancel_line(self, system, purchase_order_id, line, quantity, **_):
+        fulfil = self._fulfil(system)
+        row = self._run(lambda: fulfil.cancel_line(purchase_order_id, line, quantity=quantity))
+        status = f", line status {row['status']}" if row.get("status") else ""
+        self.stdout.write(f"{system}: cancelled {_shown(row['quantity'])} of line {row['line']} ({row['item']}) "
+                          f"of {purchase_order_id} (order {row['order']}{status}).")
+
+    def do_touch_items(self, system, count, **_):
+        fulfil = self._fulfil(system)
+        touched = self._run(lambda: fulfil.touch_items(count))
+        self.stdout.write(f"{system}: changed {len(touched)} item(s): {', '.join(touched)}")
 
     def _change(self, what, call):
         try:
