@@ -45,11 +45,16 @@ def _lines(order, numbers):
     return [by_number[n] for n in wanted]
 
 
+def _q(value):
+    """A quantity as people write it (4, not 4.0000)."""
+    return format(Decimal(value).normalize(), "f")
+
+
 def _split(quantity, packages):
     """`quantity` over `packages` packages, as evenly as whole units allow (the first ones take the rest)."""
     whole = int(quantity)
     if whole != quantity or whole < packages:
-        raise ValueError(f"IFS Cloud sandbox: {quantity} cannot go in {packages} packages of whole units")
+        raise ValueError(f"IFS Cloud sandbox: {_q(quantity)} cannot go in {packages} packages of whole units")
     base, rest = divmod(whole, packages)
     return [Decimal(base + (1 if n < rest else 0)) for n in range(packages)]
 
@@ -78,7 +83,7 @@ def ship(reference, lines=None, quantity=None, packages=1, carrier=None):
         qty = open_qty if quantity is None else Decimal(str(quantity))
         if qty <= 0 or qty > open_qty:
             raise ValueError(f"IFS Cloud sandbox: line {line.extra.get('CustomerPoLineNo')} of {order.order_no} "
-                             f"has {open_qty} open; cannot ship {qty}")
+                             f"has {_q(open_qty)} open; cannot ship {_q(qty)}")
         plan.append((line, _split(qty, packages)))
     now = clock.now()
     shipped = []
@@ -134,7 +139,8 @@ def cancel_line(reference, line, quantity=None):
     open_qty = row.buy_qty_due - row.qty_shipped
     qty = open_qty if quantity is None else Decimal(str(quantity))
     if qty <= 0 or qty > open_qty:
-        raise ValueError(f"IFS Cloud sandbox: line {line} of {order.order_no} has {open_qty} open; cannot cancel {qty}")
+        raise ValueError(f"IFS Cloud sandbox: line {line} of {order.order_no} has {_q(open_qty)} open; "
+                         f"cannot cancel {_q(qty)}")
     if qty < open_qty:
         rel_no = str(max(int(r) for r in order.lines.filter(line_no=row.line_no).values_list("rel_no", flat=True)) + 1)
         original = order.lines.get(pk=row.pk)
