@@ -8,7 +8,7 @@ all UNCONFIRMED for IFS Cloud (SETUP.md). Images keep only https URLs (Walmart f
 
 from connectors.contract import ItemData
 from connectors.gtin import as_gtin14
-from connectors.ifs_cloud import marks
+from connectors import marks
 from connectors.ifs_cloud.records import number
 
 

@@ -15,7 +15,7 @@ reported; the flow ignores references it did not post.
 from decimal import Decimal
 
 from connectors.contract import CancelledLine, ShipmentPage, ShippedPackage
-from connectors.ifs_cloud import marks
+from connectors import marks
 from connectors.ifs_cloud.records import dec
 
 CLOSED_LINE_STATES = ("Cancelled", "Delivered", "Invoiced")

@@ -1,7 +1,8 @@
 """The `since` marks of shipments(since) and items(since): a change date plus the keys seen at it.
 
-IFS dates are to the second, so reading `date gt <last seen>` would lose a row changed in the same
-second after our read, and `ge` alone would answer the last rows again. A mark keeps both: the latest
+ERP change dates are coarse (IFS: to the second; Exact: to the millisecond), so reading `date gt <last
+seen>` would lose a row changed in the same instant after our read, and `ge` alone would answer the
+last rows again. A mark keeps both: the latest
 date read and the keys of the rows at exactly that date; the next read asks `ge` and skips those.
 Text form: `name=<ISO date>@key1,key2;name2=...` (opaque to the flows).
 """
@@ -41,9 +42,12 @@ def iso(at):
 
 
 def parse_date(value):
-    """An IFS Edm.DateTimeOffset ('2026-11-29T15:30:00Z') as an aware datetime; None for empty."""
+    """An ISO date-time ('2026-11-29T15:30:00Z', IFS's Edm.DateTimeOffset) as an aware datetime; None for
+    empty; a datetime passes as it is (Exact's client has converted /Date(ms)/ already)."""
     if not value:
         return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
