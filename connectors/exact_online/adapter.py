@@ -1,12 +1,12 @@
 """Exact Online adapter: Walmart orders in as sales orders and/or sales invoices, stock and prices out of
-ItemWarehouses and Items, Walmart's stock in as stock counts, mapping look-ups (reference/erp-apis.md §E;
-connectors/exact_online/SETUP.md)."""
+ItemWarehouses and Items, Walmart's stock in as stock counts, goods deliveries out (shipments_out,
+connectors/exact_online/shipments.py), mapping look-ups (reference/erp-apis.md §E; connectors/exact_online/SETUP.md)."""
 
 from decimal import Decimal, InvalidOperation
 
 from connectors.contract import ErpAdapter, ErpDocument, ItemPrice, PingResult, StockLevel
 from connectors.errors import ConsentLost, PermanentError
-from connectors.exact_online import orders, stock_counts
+from connectors.exact_online import orders, shipments as shipment_reads, stock_counts
 from connectors.exact_online.client import DOCUMENTS, ExactClient
 from connectors.gtin import as_gtin14, gtin_forms
 
@@ -17,7 +17,7 @@ RESOLVE = {"customer": ("accounts", "customer account", "Blocked"), "item": ("it
 
 class Adapter(ErpAdapter):
     # inventory_out and prices_out are optional for an Exact integration (its enabled flows say).
-    capabilities = frozenset({"orders_in", "inventory_out", "prices_out", "inventory_in"})
+    capabilities = frozenset({"orders_in", "inventory_out", "prices_out", "inventory_in", "shipments_out"})
 
     def __init__(self, connection):
         super().__init__(connection)
@@ -219,6 +219,16 @@ class Adapter(ErpAdapter):
             prices.append(ItemPrice(item=code, price=price, currency=self.config.price_currency, cost=cost, raw=raw))
             wanted.discard(code)  # Exact's item codes are unique; a repeat is not a second price
         return prices
+
+    # --- shipments_out ---------------------------------------------------------------------------
+
+    def shipments(self, since):
+        """Packages of goods deliveries and cancelled / completed-short lines of the sales orders we posted,
+        since `since` ("" = from the start); a read. Calls: deliveries (60 a page) + delivery lines and their
+        sales orders (25 a read) + changed sales orders (60 a page): 4 for a typical read."""
+        # Reference: salesorder/GoodsDeliveries, salesorder/GoodsDeliveryLines, salesorder/SalesOrders
+        #   (client.goods_deliveries, goods_delivery_lines, sales_orders_with_lines)
+        return shipment_reads.read(self.client, self.config, since)
 
     # --- inventory_in --------------------------------------------------------------------------
 

@@ -83,6 +83,12 @@ def quote(value):
     return "'" + str(value).replace("'", "''") + "'"
 
 
+def datetime_literal(at):
+    """An OData v3 datetime literal in UTC to the millisecond (Exact's dates carry milliseconds)."""
+    utc = at.astimezone(dt_timezone.utc).replace(tzinfo=None)
+    return f"datetime'{utc.isoformat(timespec='milliseconds')}'"
+
+
 def any_of(field, values):
     return "(" + " or ".join(f"{field} eq {quote(v)}" for v in values) + ")"
 
@@ -349,6 +355,57 @@ class ExactClient:
         path, _, fields, _, _ = DOCUMENTS[kind]
         where = any_of("YourRef", references) if len(references) > 1 else f"YourRef eq {quote(references[0])}"
         return self.get_all(path, select=fields, filter=where, what=f"find {kind} by YourRef")
+
+    # --- shipments_out -------------------------------------------------------------------------
+
+    def goods_deliveries(self, *, modified_since=None, carrier_field="ShippingMethodCode"):
+        """Goods deliveries modified at/after `modified_since` (an aware datetime; None = all).
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=SalesOrderGoodsDeliveries
+        #   (GET salesorder/GoodsDeliveries; EntryID, DeliveryNumber, DeliveryDate, ShippingMethodCode, TrackingNumber,
+        #   Modified: picqer GoodsDelivery docblock, erp-samples/exact/picqer_model_docblocks.txt)
+        """
+        select = tuple(dict.fromkeys(("EntryID", "DeliveryNumber", "DeliveryDate", "TrackingNumber", "Modified",
+                                      carrier_field)))
+        where = f"Modified ge {datetime_literal(modified_since)}" if modified_since else None
+        return self.get_all("salesorder/GoodsDeliveries", select=select, filter=where, what="read goods deliveries")
+
+    def goods_delivery_lines(self, entry_ids):
+        """The lines of these goods deliveries, 25 deliveries a read.
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=SalesOrderGoodsDeliveryLines
+        #   (GET salesorder/GoodsDeliveryLines?$filter=EntryID eq guid'..'; fields: picqer GoodsDeliveryLine docblock)
+        """
+        rows = []
+        for chunk in _chunks(entry_ids):
+            rows += self.get_all(
+                "salesorder/GoodsDeliveryLines", what="read goods delivery lines",
+                select=("ID", "EntryID", "ItemCode", "QuantityDelivered", "SalesOrderLineID", "SalesOrderNumber",
+                        "TrackingNumber", "DeliveryDate"),
+                filter="(" + " or ".join(f"EntryID eq guid{quote(e)}" for e in chunk) + ")")
+        return rows
+
+    def sales_orders_with_lines(self, *, numbers=None, modified_since=None):
+        """Sales orders (with SalesOrderLines expanded) by OrderNumber (25 a read), or those carrying a YourRef
+        modified at/after `modified_since`.
+
+        # Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=SalesOrderSalesOrders
+        #   (GET salesorder/SalesOrders?$expand=SalesOrderLines; DeliveryStatus "12=Open, 20=Partial, 21=Complete,
+        #   45=Cancelled", QuantityDelivered, Notes: picqer SalesOrder/SalesOrderLine docblocks)
+        """
+        select = ("OrderID", "OrderNumber", "YourRef", "Status", "Modified", *(f"SalesOrderLines/{f}" for f in (
+            "ID", "LineNumber", "ItemCode", "Quantity", "QuantityDelivered", "DeliveryStatus", "Notes")))
+        if numbers is None:
+            where = f"YourRef ne null and Modified ge {datetime_literal(modified_since)}" if modified_since \
+                else "YourRef ne null"
+            return self.get_all("salesorder/SalesOrders", select=select, expand="SalesOrderLines", filter=where,
+                                what="read changed sales orders")
+        rows = []
+        for chunk in _chunks(numbers):
+            rows += self.get_all("salesorder/SalesOrders", select=select, expand="SalesOrderLines",
+                                 filter="(" + " or ".join(f"OrderNumber eq {int(n)}" for n in chunk) + ")",
+                                 what="read sales orders by number")
+        return rows
 
     def create_webhook_subscription(self, callback_url, topic):
         """# Reference: https://start.exactonline.nl/docs/HlpRestAPIResourcesDetails.aspx?name=WebhooksWebhookSubscriptions (POST webhooks/WebhookSubscriptions)"""

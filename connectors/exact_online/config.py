@@ -49,6 +49,9 @@ class ExactOnlineConfig(BaseConfig):
     # processes a draft count (both UNCONFIRMED against a live division: SETUP.md §3).
     stock_count_reference_field: str = "Description"
     process_stock_count_path: str = "inventory/ProcessStockCount"
+    # shipments_out: the GoodsDeliveries property that names the carrier for the carrier mapping
+    # (ShippingMethodCode, "Code of shipping method", picqer GoodsDelivery docblock).
+    carrier_field: str = Field(default="ShippingMethodCode", pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
     # Refresh this many seconds before the 600-s token expires. Exact refuses refreshes earlier than
     # 9.5 minutes into a token, so 30 s is the most we may take.
     token_refresh_margin: float = Field(default=30, ge=5, le=30)

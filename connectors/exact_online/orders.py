@@ -39,6 +39,7 @@ class DocumentLine:
     charge_type: str  # PRODUCT, SHIPPING, TAX, ... (what the line carries)
     gl: GlAccount | None  # the G/L target for this charge type, as the GL rules resolved it
     source: str  # for messages: "line 2" or "shipping"
+    walmart_line: str = ""  # Walmart's line number (product lines), written in the sales order line's Notes
 
     @property
     def amount(self):
@@ -77,7 +78,8 @@ def document_lines(posting: OrderPosting, config):
     """The order's lines for Exact, and a check that they add up to Walmart's order total."""
     lines = [DocumentLine(item=line.erp_item, quantity=line.quantity, unit_price=_unit_price(line),
                           description=_short(line.description or line.sku), charge_type="PRODUCT",
-                          gl=line.gl.get("PRODUCT"), source=f"line {line.line_number}")
+                          gl=line.gl.get("PRODUCT"), source=f"line {line.line_number}",
+                          walmart_line=str(line.line_number))
              for line in posting.lines]
     charges = {}  # (charge type, G/L target) -> (amount, name), in first-seen order
     for line in posting.lines:
@@ -127,7 +129,15 @@ def _line_payload(line, ids, config, *, invoice):
         payload["CostCenter"] = line.gl.cost_center
     if config.vat_code:
         payload["VATCode"] = config.vat_code
+    if line.walmart_line and not invoice:
+        # Exact numbers lines itself and the shipping/tax lines sit among them: shipments_out reads Walmart's
+        # line number back from here (connectors/exact_online/shipments.py).
+        payload["Notes"] = walmart_note(line.walmart_line)
     return payload
+
+
+def walmart_note(line_number):
+    return f"Walmart line {line_number}"
 
 
 def sales_order(posting, lines, ids, config, warehouse):

@@ -2,13 +2,14 @@
 
 Flow orders_in: a Walmart order becomes one customer order (header, a line per order line, the
 shipping as an order charge, released if configured), payloads in connectors/ifs_cloud/orders.py.
+shipments_out and items_out read in bulk since a mark: connectors/ifs_cloud/shipments.py and items.py.
 """
 
 from decimal import Decimal
 
 from connectors.contract import ErpAdapter, ErpDocument, ItemPrice, PingResult, StockLevel
 from connectors.errors import PermanentError
-from connectors.ifs_cloud import orders
+from connectors.ifs_cloud import items as item_reads, orders, shipments as shipment_reads
 from connectors.gtin import as_gtin14, gtin_forms
 from connectors.ifs_cloud.client import ORDERS, IfsClient, charges_path, lines_path, release_path
 from connectors.ifs_cloud.odata import wire
@@ -20,7 +21,7 @@ OPEN = ("Planned", "Released")  # states in which IFS still takes lines and char
 
 
 class Adapter(ErpAdapter):
-    capabilities = frozenset({"orders_in", "inventory_out", "prices_out"})
+    capabilities = frozenset({"orders_in", "inventory_out", "prices_out", "shipments_out", "items_out"})
 
     def __init__(self, connection):
         super().__init__(connection)
@@ -284,3 +285,19 @@ class Adapter(ErpAdapter):
             if gtin in wanted and (catalog_no, description) not in found.setdefault(gtin, []):
                 found[gtin].append((catalog_no, description))
         return {gtin: sorted(items) for gtin, items in found.items()}
+
+    # --- shipments_out, items_out ---------------------------------------------------------
+
+    def shipments(self, since):
+        """Packages of shipped shipments and cancelled / closed-short lines of the orders we posted, since
+        `since` ("" = from the start); a read. Calls: shipments (paged) + shipment lines, orders and order
+        lines (40 per call) + changed order lines (paged): 5 for a typical read (shipments.py says why)."""
+        # Reference: ShipmentHandling.svc/ShipmentSet, ShipmentLineSet; CustomerOrderHandling.svc/CustomerOrderSet,
+        #   CustomerOrderLineSet (client.shipped_shipments, lines_of_shipments, orders_by_no, lines_of_orders,
+        #   changed_order_lines)
+        return shipment_reads.read(self.client, self.config, since)
+
+    def items(self, since):
+        """Sales parts of the configured site new or changed since `since`, as ItemData, and the next mark."""
+        # Reference: SalesPartHandling.svc/SalesPartSet (client.changed_sales_parts)
+        return item_reads.read(self.client, self.config, since)

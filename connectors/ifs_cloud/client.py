@@ -13,6 +13,7 @@ from connectors.ifs_cloud.odata import any_of, enum, key, literal, query, wire
 from connectors.ifs_cloud.records import dec
 
 SHIPMENT_STATE = "IfsApp.ShipmentHandling.ShipmentState"
+ORDER_LINE_STATE = "IfsApp.CustomerOrderHandling.CustomerOrderLineState"
 ORDERS = "CustomerOrderHandling.svc/CustomerOrderSet"
 RELEASE_ACTION = "IfsApp.CustomerOrderHandling.CustomerOrder_SetReleased"
 PAGE_SIZE = 500
@@ -338,6 +339,75 @@ class IfsClient:
             order_line_no=r.get("SourceRef2") or "", order_rel_no=r.get("SourceRef3") or "",
             part_no=r.get("InventoryPartNo") or "", quantity=dec(r.get("InventoryQty")) or Decimal(0), data=r,
         ) for r in rows]
+
+
+    # --- shipments_out and items_out: bulk reads since a change date ---------------------
+
+    def _chunked(self, path, field, values, *, what, select, extra=None, orderby=None):
+        """Rows whose `field` is one of `values`, PARTS_PER_QUERY values per call (URLs stay short)."""
+        values, rows = list(dict.fromkeys(values)), []
+        for start in range(0, len(values), PARTS_PER_QUERY):
+            condition = any_of(field, values[start:start + PARTS_PER_QUERY])
+            rows += self._collection(path, what=what, select=select, orderby=orderby,
+                                     filter=f"{condition} and ({extra})" if extra else condition)
+        return rows
+
+    def shipped_shipments(self, states, *, since=None, select):
+        """Shipments in `states` whose ActualShipDate is at/after `since` (an OData date-time literal), oldest first.
+
+        # Reference: GET ShipmentHandling.svc/ShipmentSet?$filter=(Objstate eq IfsApp.ShipmentHandling.ShipmentState'Shipped'
+        #   or ...) and ActualShipDate ge 2026-11-29T15:30:00Z (erp-apis.md §A.3 enum literals, §A.4 "Shipments")
+        """
+        condition = "(" + " or ".join(f"Objstate eq {enum(SHIPMENT_STATE, s)}" for s in states) + ")"
+        if since:
+            condition += f" and ActualShipDate ge {since}"
+        return self._collection("ShipmentHandling.svc/ShipmentSet", what="read shipped shipments", filter=condition,
+                                select=select, orderby="ActualShipDate,ShipmentId")
+
+    def lines_of_shipments(self, shipment_ids):
+        """# Reference: GET ShipmentHandling.svc/ShipmentLineSet?$filter=(ShipmentId eq 19 or ...) (erp-apis.md §A.4)"""
+        return self._chunked("ShipmentHandling.svc/ShipmentLineSet", "ShipmentId", [int(i) for i in shipment_ids],
+                             what="read shipment lines", orderby="ShipmentId,ShipmentLineNo",
+                             select="ShipmentId,ShipmentLineNo,SourceRefType,SourceRef1,SourceRef2,SourceRef3,"
+                                    "SourceRef4,InventoryPartNo,InventoryQty")
+
+    def orders_by_no(self, order_nos):
+        """# Reference: GET CustomerOrderHandling.svc/CustomerOrderSet?$filter=(OrderNo eq 'C1' or ...) (erp-apis.md §A.4)"""
+        return self._chunked(ORDERS, "OrderNo", order_nos, what="read customer orders",
+                             select="OrderNo,CustomerPoNo,Contract,Objstate")
+
+    def lines_of_orders(self, order_nos):
+        """# Reference: GET CustomerOrderHandling.svc/CustomerOrderLineSet?$filter=(OrderNo eq 'C1' or ...)
+        #   (erp-apis.md §A.4 "Read orders/lines"; CustomerPoLineNo UNCONFIRMED, see SETUP.md §5)"""
+        return self._chunked("CustomerOrderHandling.svc/CustomerOrderLineSet", "OrderNo", order_nos,
+                             what="read customer order lines",
+                             select="OrderNo,LineNo,RelNo,LineItemNo,CatalogNo,PartNo,CustomerPoLineNo")
+
+    def changed_order_lines(self, states, *, field, since=None):
+        """Order lines in `states` whose `field` (a change date) is at/after `since`.
+
+        # Reference: GET CustomerOrderHandling.svc/CustomerOrderLineSet?$filter=(Objstate eq
+        #   IfsApp.CustomerOrderHandling.CustomerOrderLineState'Cancelled' or ...) and Rowversion ge ...
+        #   (erp-apis.md §A.3, §A.4; the change-date property is UNCONFIRMED: IfsCloudConfig.line_changed_field)
+        """
+        condition = "(" + " or ".join(f"Objstate eq {enum(ORDER_LINE_STATE, s)}" for s in states) + ")"
+        if since:
+            condition += f" and {field} ge {since}"
+        return self._collection(
+            "CustomerOrderHandling.svc/CustomerOrderLineSet", what="read changed customer order lines",
+            filter=condition, orderby=f"{field},OrderNo",
+            select=f"OrderNo,LineNo,RelNo,LineItemNo,CatalogNo,BuyQtyDue,QtyShipped,Objstate,CustomerPoLineNo,{field}")
+
+    def changed_sales_parts(self, site, *, field, since=None, select, page_size=None):
+        """A site's sales parts whose `field` (a change date) is at/after `since`, oldest change first.
+
+        # Reference: GET SalesPartHandling.svc/SalesPartSet?$filter=Contract eq 'S1' and Rowversion ge ...
+        #   (erp-apis.md §A.4 "Sales parts"; the change-date and master-data property names are UNCONFIRMED:
+        #   IfsCloudConfig.item_changed_field, item_fields)
+        """
+        condition = f"Contract eq {literal(site)}" + (f" and {field} ge {since}" if since else "")
+        return self._collection("SalesPartHandling.svc/SalesPartSet", what="read changed sales parts",
+                                filter=condition, select=select, orderby=f"{field},CatalogNo", page_size=page_size)
 
 
 def order_path(order_no):

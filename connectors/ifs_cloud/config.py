@@ -5,7 +5,9 @@ Keycloak realm is not necessarily the host label (one tenant: host `beneteau-gro
 `beneast1`). So either the realm or the full token URL is configured explicitly.
 """
 
-from pydantic import Field, model_validator
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
 
 from connectors.auth import ClientCredentialsGrant
 from connectors.config import BaseConfig, SecretField, SystemSpec
@@ -49,8 +51,40 @@ class IfsCloudConfig(BaseConfig):
     # Currency of the sales parts' ListPrice. UNCONFIRMED: SalesPartSet carries no currency property in
     # erp-apis.md §A.4; IFS keeps list prices in the site's company currency. Set that currency here.
     price_currency: str = Field(default="USD", min_length=3, max_length=3, description="Currency of ListPrice")
+    # shipments_out (connectors/ifs_cloud/shipments.py). Shipments in these states count as shipped;
+    # ShipViaCode is the carrier code the carrier mapping translates (any ShipmentSet property may be named).
+    shipment_states: list[str] = Field(default_factory=lambda: ["Shipped", "Closed"], min_length=1)
+    carrier_field: str = Field(default="ShipViaCode", max_length=60, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    # UNCONFIRMED (erp-apis.md §A.4: "Tracking-number fields: UNCONFIRMED"): the ShipmentSet property with
+    # the carrier's tracking number. Check ShipmentHandling.svc/$metadata and set the tenant's name.
+    tracking_field: str = Field(default="AirwayBillNo", max_length=60, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    # UNCONFIRMED: the CustomerOrderLineSet property that moves whenever a line changes (IFS keeps a
+    # ROWVERSION date per row); cancelled and closed-short lines are found by it.
+    line_changed_field: str = Field(default="Rowversion", max_length=60, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    # items_out (connectors/ifs_cloud/items.py): the SalesPartSet property that moves when a part changes
+    # (UNCONFIRMED, as line_changed_field), and which properties hold what ItemData lists. Every name is
+    # UNCONFIRMED for IFS Cloud (erp-apis.md §A.4 names only CatalogNo, CatalogDesc, ListPrice...);
+    # a blank name leaves that datum out. images: https URLs separated by spaces.
+    item_changed_field: str = Field(default="Rowversion", max_length=60, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+    item_fields: dict[str, str] = Field(default_factory=lambda: {
+        "description": "NoteText", "brand": "", "weight": "NetWeight", "length": "Length", "width": "Width",
+        "height": "Height", "images": "ImageUrls"})
+    weight_unit: Literal["LB", "KG", "OZ", "G"] = "LB"
+    dimension_unit: Literal["IN", "CM"] = "IN"
     # IFS 24R2 access tokens live 180 s: refresh 30 s ahead, so a slow call never carries an expired one.
     token_refresh_margin: float = Field(default=30, ge=0, le=170)
+
+    @field_validator("item_fields")
+    @classmethod
+    def _item_fields(cls, value):
+        known = {"description", "brand", "weight", "length", "width", "height", "images"}
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"item_fields knows {', '.join(sorted(known))}, not {', '.join(unknown)}")
+        bad = [name for name in value.values() if name and not name.replace("_", "a").isalnum()]
+        if bad:
+            raise ValueError(f"not a property name: {bad[0]!r}")
+        return value
 
     @model_validator(mode="after")
     def _realm_or_token_url(self):

@@ -28,7 +28,8 @@ SALES_ORDER_FIELDS = (
     "Description", "Remarks", "Status", "StatusDescription", "ApprovalStatus", "WarehouseID", "WarehouseCode",
     "Currency", "AmountFC", "AmountDC", "AmountFCExclVat", "Created", "Modified")
 SALES_ORDER_LINE_FIELDS = ("ID", "OrderID", "OrderNumber", "LineNumber", "Item", "ItemCode", "Description", "Quantity",
-                           "UnitPrice", "NetPrice", "AmountFC", "VATCode", "CostCenter", "Notes")
+                           "UnitPrice", "NetPrice", "AmountFC", "VATCode", "CostCenter", "Notes", "QuantityDelivered",
+                           "DeliveryStatus", "OrderStatus")
 SALES_INVOICE_FIELDS = (
     "InvoiceID", "InvoiceNumber", "Type", "TypeDescription", "YourRef", "Division", "Journal", "OrderedBy",
     "OrderedByName", "InvoiceTo", "InvoiceToName", "InvoiceDate", "OrderDate", "Description", "Remarks", "Status",
@@ -36,6 +37,15 @@ SALES_INVOICE_FIELDS = (
 SALES_INVOICE_LINE_FIELDS = ("ID", "InvoiceID", "LineNumber", "Item", "ItemCode", "Description", "Quantity",
                              "UnitPrice", "NetPrice", "AmountFC", "GLAccount", "GLAccountCode", "VATCode", "CostCenter",
                              "Notes")
+# Goods deliveries: the fields of picqer's GoodsDelivery / GoodsDeliveryLine docblocks (Exact's reference).
+GOODS_DELIVERY_FIELDS = (
+    "EntryID", "Created", "DeliveryAccount", "DeliveryAccountCode", "DeliveryAccountName", "DeliveryDate",
+    "DeliveryNumber", "Description", "Division", "EntryNumber", "Modified", "Remarks", "ShippingMethod",
+    "ShippingMethodCode", "ShippingMethodDescription", "TrackingNumber", "Warehouse", "WarehouseCode")
+GOODS_DELIVERY_LINE_FIELDS = (
+    "ID", "Created", "DeliveryDate", "Description", "Division", "EntryID", "Item", "ItemCode", "ItemDescription",
+    "LineNumber", "Modified", "Notes", "QuantityDelivered", "QuantityOrdered", "SalesOrderLineID",
+    "SalesOrderLineNumber", "SalesOrderNumber", "TrackingNumber", "Unitcode")
 STOCK_COUNT_FIELDS = ("StockCountID", "StockCountNumber", "Division", "Description", "Warehouse", "WarehouseCode",
                       "WarehouseDescription", "Status", "Source", "EntryNumber", "StockCountDate", "Created",
                       "Modified")
@@ -151,7 +161,8 @@ def create_sales_order(account, division, body, endpoint):
 
     def build(number):
         for line in lines:
-            line.update(OrderID=key, OrderNumber=number)
+            # Shipping status per line: 12 Open, 20 Partial, 21 Complete, 45 Cancelled (picqer SalesOrderLine).
+            line.update(OrderID=key, OrderNumber=number, QuantityDelivered=0, DeliveryStatus=12, OrderStatus=12)
         return {
             "OrderID": key, "OrderNumber": number, "YourRef": body.get("YourRef") or None, "Division": division,
             "OrderedBy": customer["ID"], "OrderedByName": customer["Name"], "InvoiceTo": customer["ID"],

@@ -31,6 +31,21 @@ class Document(models.Model):
         return f"{self.kind} {self.number}"
 
 
+class GoodsDelivery(models.Model):
+    """A goods delivery of a sales order (salesorder/GoodsDeliveries), stored as the entity Exact returns,
+    its GoodsDeliveryLines included. Made by sandbox.exact_online.fulfil (the warehouse's "deliver")."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="exact_goods_deliveries")
+    division = models.PositiveIntegerField()
+    key = models.UUIDField(unique=True)
+    number = models.PositiveIntegerField()
+    data = models.JSONField(help_text="The entity as Exact returns it, with its lines")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "division", "number"], name="uniq_exact_delivery_number")]
+
+
 class StockCount(models.Model):
     """A stock count (inventory_in). Created as a draft (Status 12); processing it (ProcessStockCount)
     sets each line's QuantityNew as the item's stock in the warehouse and makes it Status 21."""

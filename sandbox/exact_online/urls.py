@@ -23,6 +23,8 @@ urlpatterns = [
     re_path(DIVISION + r"salesorder/SalesOrders$", views.document_collection, {"entity": "SalesOrders"}),
     re_path(DIVISION + r"salesorder/SalesOrders\(guid'" + GUID + r"'\)$", views.document_entity, {"entity": "SalesOrders"}),
     re_path(DIVISION + r"salesorder/SalesOrderLines$", views.document_lines, {"entity": "SalesOrders"}),
+    re_path(DIVISION + r"salesorder/GoodsDeliveries$", views.goods_deliveries),
+    re_path(DIVISION + r"salesorder/GoodsDeliveryLines$", views.goods_delivery_lines),
     re_path(DIVISION + r"salesinvoice/SalesInvoices$", views.document_collection, {"entity": "SalesInvoices"}),
     re_path(DIVISION + r"salesinvoice/SalesInvoices\(guid'" + GUID + r"'\)$", views.document_entity,
             {"entity": "SalesInvoices"}),

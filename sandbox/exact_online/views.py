@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from sandbox import clock, shapes
 from sandbox.exact_online import data, documents, inventory, odata
 from sandbox.exact_online.api import exact_api, ok
-from sandbox.exact_online.models import Document, StockCount, WebhookSubscription
+from sandbox.exact_online.models import Document, GoodsDelivery, StockCount, WebhookSubscription
 from sandbox.exact_online.webhooks import TOPICS
 
 SYNC_PAGE_SIZE = 1000  # sync/ and bulk/ endpoints return up to 1000 records a page
@@ -150,6 +150,22 @@ def document_entity(request, account, division, entity, key):
     select = [s.strip() for s in request.GET.get("$select", "").split(",") if s.strip()]
     expand = {e.strip() for e in request.GET.get("$expand", "").split(",") if e.strip()}
     return ok(odata.project(documents.native(document.data), select, lines, expand, request))
+
+
+@exact_api
+def goods_deliveries(request, account, division):
+    """Read-only here: deliveries are made by sandbox.exact_online.fulfil (as the warehouse would)."""
+    rows = [documents.native(d.data) for d in GoodsDelivery.objects.filter(account=account, division=division)]
+    return _collection(request, rows, key="EntryID", type_name="Exact.Web.Api.Models.SalesOrder.GoodsDelivery",
+                       lines="GoodsDeliveryLines", fields=documents.GOODS_DELIVERY_FIELDS)
+
+
+@exact_api
+def goods_delivery_lines(request, account, division):
+    rows = [documents.native(line) for d in GoodsDelivery.objects.filter(account=account, division=division)
+            for line in d.data["GoodsDeliveryLines"]]
+    return _collection(request, rows, key="ID", type_name="Exact.Web.Api.Models.SalesOrder.GoodsDeliveryLine",
+                       fields=documents.GOODS_DELIVERY_LINE_FIELDS)
 
 
 @exact_api

@@ -46,6 +46,10 @@ SALES_PART = EntitySet("SalesPartSet", [
     # UNCONFIRMED property name: GTIN on sales parts is not in erp-apis.md §A.4 (IFS also has a
     # PartGtin entity); the connector's field name is a setting (IfsCloudConfig.gtin_field).
     _p("GtinNo", "gtin_no"),
+    # items_out master data; names UNCONFIRMED (IfsCloudConfig.item_fields says which the connector reads).
+    _p("NoteText", "note_text"), _p("NetWeight", "net_weight", "decimal"), _p("Length", "length", "decimal"),
+    _p("Width", "width", "decimal"), _p("Height", "height", "decimal"), _p("ImageUrls", "image_urls"),
+    _p("Rowversion", "rowversion", "datetime"),
 ], keys=("Contract", "CatalogNo"))
 
 CUSTOMER_INFO = EntitySet("CustomerInfoSet", [
@@ -102,6 +106,7 @@ CUSTOMER_ORDER_LINE = EntitySet("CustomerOrderLineSet", [
     _p("WantedDeliveryDate", "wanted_delivery_date", "datetime", writable=True),
     _p("PlannedDeliveryDate", "planned_delivery_date", "datetime", writable=True),
     _enum("Objstate", "objstate", ORDER_LINE_STATE, ORDER_STATES),
+    _p("Rowversion", "rowversion", "datetime"),  # UNCONFIRMED name (IfsCloudConfig.line_changed_field)
     # The rest of Insite's SubmitOrderLines field set, echoed (erp-samples/ifs/customer_order_line_create_request.json).
     _extra("Identity1"), _extra("DeliverToCustomerNo"), _extra("ShipAddrNo"), _extra("TargetDate", "datetime"),
     _extra("PriceUnitMeas"), _extra("BaseUnitPriceInclTax", "decimal"), _extra("SupplyCode"),
@@ -139,6 +144,7 @@ SHIPMENT = EntitySet("ShipmentSet", [
     _p("ShipmentId", "shipment_id", "int"), _p("Contract", "contract"), _p("ReceiverId", "receiver_id"),
     _p("ShipViaCode", "ship_via_code"), _enum("Objstate", "objstate", SHIPMENT_STATE, SHIPMENT_STATES),
     _p("PlannedShipDate", "planned_ship_date", "datetime"), _p("ActualShipDate", "actual_ship_date", "datetime"),
+    _p("AirwayBillNo", "airway_bill_no"),  # UNCONFIRMED name (IfsCloudConfig.tracking_field)
 ], keys=("ShipmentId",))
 
 SHIPMENT_LINE = EntitySet("ShipmentLineSet", [

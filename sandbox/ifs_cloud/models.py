@@ -7,6 +7,8 @@ every update bumps it, so a client holding an old etag gets 412.
 
 from django.db import models
 
+from sandbox import clock
+
 QTY = {"max_digits": 14, "decimal_places": 4, "default": 0}
 MONEY = {"max_digits": 14, "decimal_places": 4}
 
@@ -77,7 +79,21 @@ class SalesPart(models.Model):
     # GTIN of the sales part as a user keys it in (EAN-13 for the catalog's items); served as GtinNo,
     # a name that is UNCONFIRMED for IFS Cloud (see connectors/ifs_cloud/config.py gtin_field).
     gtin_no = models.CharField(max_length=14, blank=True, db_index=True)
+    # Master data items_out lists on Walmart. Property names are UNCONFIRMED for IFS Cloud (the connector
+    # reads them through IfsCloudConfig.item_fields); images are https URLs separated by spaces.
+    note_text = models.CharField(max_length=2000, blank=True)
+    net_weight = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    length = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    width = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    height = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
+    image_urls = models.CharField(max_length=2000, blank=True)
+    # When the row last changed (IFS keeps a ROWVERSION date per row); items(since) reads by it.
+    rowversion = models.DateTimeField(default=clock.now, db_index=True)
     version = models.PositiveIntegerField(default=1)
+
+    def save(self, *args, **kwargs):
+        self.rowversion = clock.now()
+        super().save(*args, **kwargs)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["realm", "contract", "catalog_no"], name="uniq_ifs_sales_part")]
@@ -178,10 +194,16 @@ class CustomerOrderLine(models.Model):
     planned_delivery_date = models.DateTimeField(null=True)
     objstate = models.CharField(max_length=20, default="Planned")
     extra = models.JSONField(default=dict, blank=True)
+    # When the line last changed (IFS's ROWVERSION): the connector finds cancelled lines by it.
+    rowversion = models.DateTimeField(default=clock.now, db_index=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["order", "line_no", "rel_no", "line_item_no"], name="uniq_ifs_line")]
+
+    def save(self, *args, **kwargs):
+        self.rowversion = clock.now()
+        super().save(*args, **kwargs)
 
 
 class CustomerOrderCharge(models.Model):
@@ -209,7 +231,10 @@ class Shipment(models.Model):
     ship_via_code = models.CharField(max_length=3, blank=True)
     objstate = models.CharField(max_length=20, default="Preliminary")
     planned_ship_date = models.DateTimeField(null=True)
-    actual_ship_date = models.DateTimeField(null=True)
+    actual_ship_date = models.DateTimeField(null=True, db_index=True)
+    # The carrier's tracking number of the shipment's package (one package per shipment in the emulator).
+    # Served as AirwayBillNo, a name UNCONFIRMED for IFS Cloud (IfsCloudConfig.tracking_field).
+    airway_bill_no = models.CharField(max_length=50, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:

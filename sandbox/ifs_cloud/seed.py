@@ -75,13 +75,26 @@ def keyed_gtin(gtin):
     return gtin[1:] if gtin.startswith("0") else gtin
 
 
+def master_data(item):
+    """items_out fields of a catalog item, derived from its number (the catalog keeps none): a note,
+    weight in LB, dimensions in IN, two https image URLs."""
+    n = int(item.item_code[3:])
+    return {
+        "note_text": f"{item.name} ({item.category}). Demo catalog item {item.item_code}.",
+        "net_weight": Decimal("0.5") + Decimal(n % 10) / 4, "length": Decimal(6 + n % 7),
+        "width": Decimal(4 + n % 5), "height": Decimal(2 + n % 3),
+        "image_urls": f"https://images.example.com/{item.item_code}/main.jpg "
+                      f"https://images.example.com/{item.item_code}/side.jpg",
+    }
+
+
 def seed_demo(realm=DEMO_REALM):
     """Idempotent: rows that exist are left as they are (stock an order consumed stays consumed)."""
     seed_company(realm)
     nodes, items = catalog.SHIP_NODES, catalog.items()
     SalesPart.objects.bulk_create([
         SalesPart(realm=realm, contract=n.ifs_site, catalog_no=i.item_code, catalog_desc=i.name, part_no=i.item_code,
-                  list_price=i.price, gtin_no=keyed_gtin(i.gtin))
+                  list_price=i.price, gtin_no=keyed_gtin(i.gtin), **master_data(i))
         for i in items for n in nodes
     ], ignore_conflicts=True, batch_size=500)
     InventoryPartInStock.objects.bulk_create(
