@@ -31,7 +31,7 @@ def _walmart_units(quantity, factor):
 
 
 def _tracking_url(template, number):
-    return template.replace("{tracking}", number) if template else ""
+    return template.replace("{trackingNumber}", number).replace("{tracking}", number) if template else ""
 
 
 def take(integration, page):
