@@ -10,7 +10,8 @@ SKU named twice in one file is applied in file order: the later record wins, the
 
 from decimal import Decimal
 
-from sandbox.walmart_listings import bulk_sql, profile
+from sandbox.walmart_listings import profile
+from syncs import bulk_sql
 from sandbox.walmart_listings.models import Change, Listing, StockLevel
 from sandbox.walmart_listings.seed import upc, wpid
 

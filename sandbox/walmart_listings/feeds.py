@@ -14,7 +14,8 @@ from datetime import timedelta
 from django.db import transaction
 
 from sandbox import clock
-from sandbox.walmart_listings import appliers, bulk_sql, formats, profile
+from sandbox.walmart_listings import appliers, formats, profile
+from syncs import bulk_sql
 from sandbox.walmart_listings.models import Change, Feed, FeedItem, Listing, StockLevel
 
 # The suffix Walmart's feed ids carry per feed family (seen in real ids, e.g. "...@AUoBAQA").

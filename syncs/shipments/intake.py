@@ -12,13 +12,20 @@ from decimal import ROUND_FLOOR, Decimal
 
 from django.db.models import Sum
 
+from connectors import clock
 from mappings.models import SkuMap
 from mappings.resolve import Resolver
+from syncs import bulk_sql
 from syncs.models import MarketplaceOrder, OrderLine, ShipmentConfirmation
 
 S = ShipmentConfirmation.Status
 K = ShipmentConfirmation.Kind
 POSTED_STATES = (MarketplaceOrder.Status.POSTED, MarketplaceOrder.Status.ACKNOWLEDGED)
+# Every column a new row sets (one INSERT for a whole read, whatever its size).
+FIELDS = ("integration_id", "walmart_id", "order_id", "purchase_order_id", "line_number", "kind", "key", "quantity",
+          "seller_order_id", "erp_carrier", "carrier", "method_code", "tracking_number", "tracking_url", "shipped_at",
+          "shipment_id", "cancel_reason", "created_at", "status", "review_reason", "review_message", "attempts",
+          "last_error", "erp_document_number", "erp_document_kind", "claim_owner")
 
 
 def _po(reference):
@@ -49,8 +56,13 @@ def take(integration, page):
     for row in ShipmentConfirmation.objects.filter(walmart=integration.walmart, purchase_order_id__in=list(orders)).exclude(
             status=S.NEEDS_REVIEW).values("purchase_order_id", "line_number").annotate(n=Sum("quantity")):
         taken[(row["purchase_order_id"], row["line_number"])] = row["n"]
-    existing = set(ShipmentConfirmation.objects.filter(walmart=integration.walmart, purchase_order_id__in=list(orders))
-                   .values_list("purchase_order_id", "line_number", "kind", "key"))
+    existing, cancelled = set(), defaultdict(int)
+    for po, line_number, kind, key, quantity, status in ShipmentConfirmation.objects.filter(
+            walmart=integration.walmart, purchase_order_id__in=list(orders)).values_list(
+            "purchase_order_id", "line_number", "kind", "key", "quantity", "status"):
+        existing.add((po, line_number, kind, key))
+        if kind == K.CANCEL and status != S.NEEDS_REVIEW:
+            cancelled[(po, line_number)] += quantity
     resolver, new, counts = Resolver(integration), [], defaultdict(int)
     for record, kind in records:
         order = orders.get(_po(record.reference))
@@ -58,14 +70,23 @@ def take(integration, page):
             counts["not_ours"] += 1
             continue
         line = lines.get((order.pk, record.line_number))
-        key = record.tracking_number if kind == K.SHIP else f"cancel-{record.mark or record.erp_order}-{record.quantity}"
+        units = _walmart_units(record.quantity, factors.get(line.sku) if line else 1)
+        if kind == K.CANCEL:
+            # The ERP reports what a line has cancelled in all (and may report it again when the line
+            # changes later): only the units not cancelled on Walmart yet go, keyed by that total.
+            units -= cancelled[(order.purchase_order_id, record.line_number)]
+            if units <= 0:
+                counts["seen"] += 1
+                continue
+        key = record.tracking_number if kind == K.SHIP else (
+            f"cancel-{record.erp_order}-{units + cancelled[(order.purchase_order_id, record.line_number)]}")
         if (order.purchase_order_id, record.line_number, kind, key) in existing:
             counts["seen"] += 1
             continue
         row = ShipmentConfirmation(
             integration=integration, walmart=integration.walmart, order=order, purchase_order_id=order.purchase_order_id,
             line_number=record.line_number, kind=kind, key=key[:100], seller_order_id=str(record.erp_order)[:30],
-            quantity=_walmart_units(record.quantity, factors.get(line.sku) if line else 1))
+            quantity=units, created_at=clock.now())
         if kind == K.SHIP:
             row.erp_carrier, row.tracking_number = record.carrier, record.tracking_number
             row.shipped_at, row.shipment_id = record.shipped_at, str(record.shipment_id)[:50]
@@ -82,10 +103,13 @@ def take(integration, page):
             row.status, row.review_reason, row.review_message = S.NEEDS_REVIEW, problem[0], problem[1]
         else:
             taken[(row.purchase_order_id, row.line_number)] += row.quantity
+            if kind == K.CANCEL:
+                cancelled[(row.purchase_order_id, row.line_number)] += row.quantity
         existing.add((row.purchase_order_id, row.line_number, kind, key))
         new.append(row)
         counts["needs_review" if problem else "new"] += 1
-    ShipmentConfirmation.objects.bulk_create(new, ignore_conflicts=True)
+    bulk_sql.insert(ShipmentConfirmation, FIELDS, [tuple(getattr(row, f) for f in FIELDS) for row in new],
+                    ignore_conflicts=True)
     return dict(counts)
 
 

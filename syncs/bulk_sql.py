@@ -1,4 +1,5 @@
-"""Many-row INSERTs and UPDATEs as one prepared statement run with executemany.
+"""Many-row INSERTs and UPDATEs as one prepared statement run with executemany (the connector's
+batched writes, and the sandbox's feed processing).
 
 Django's bulk_create and bulk_update build SQL per row in Python (bulk_update a CASE WHEN per
 row), which made applying a 10,000-line inventory feed cost seconds in query compilation alone;
@@ -25,14 +26,16 @@ def _columns(model, names):
     return [model._meta.get_field(name).column for name in names]
 
 
-def insert(model, names, rows):
-    """INSERT rows (tuples of Python values in the order of `names`, field names) into model's table."""
+def insert(model, names, rows, *, ignore_conflicts=False):
+    """INSERT rows (tuples of Python values in the order of `names`, field names) into model's table;
+    one statement whatever the number of rows (bulk_create splits by SQLite's 999 parameters).
+    ignore_conflicts: rows that would break a unique constraint are skipped (SQLite 3.24+, PostgreSQL)."""
     if not rows:
         return
     connection = connections[DEFAULT_DB_ALIAS]
     prepare, qn = _preparers(model, names, connection), connection.ops.quote_name
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in _columns(model, names))}) "
-           f"VALUES ({', '.join(['%s'] * len(names))})")
+           f"VALUES ({', '.join(['%s'] * len(names))})" + (" ON CONFLICT DO NOTHING" if ignore_conflicts else ""))
     with connection.cursor() as cursor:
         cursor.executemany(sql, [[p(v) for p, v in zip(prepare, row)] for row in rows])
 
