@@ -19,10 +19,11 @@ from syncs.orders.walmart_side import acknowledge_due, cancel_rejected
 from syncs.returns import inbox as returns_inbox
 from syncs.returns.normalise import link_waiting
 from syncs.returns.poll import poll_returns
+from syncs.items import flow as items_flow
 from syncs.shipments import flow as shipments_flow
 from syncs.stock import guard, inventory_in, inventory_out, prices_out
 
-AVAILABLE = {"orders_in", "returns_in", "inventory_out", "prices_out", "inventory_in", "shipments_out"}
+AVAILABLE = {"orders_in", "returns_in", "inventory_out", "prices_out", "inventory_in", "shipments_out", "items_out"}
 # Which adapter method each outbound flow needs: an ERP without it cannot run the flow.
 NEEDS = {"inventory_out": "stock_snapshot", "prices_out": "price_snapshot", "inventory_in": "post_stock_count",
          "shipments_out": "shipments", "items_out": "items"}
@@ -82,8 +83,13 @@ def _shipments_out(integration, *, poll=True, retry_now=False, full=None):
     return shipments_flow.run(integration, retry_now=retry_now)
 
 
+def _items_out(integration, *, poll=True, retry_now=False, full=None):
+    return items_flow.run(integration, full=full)
+
+
 RUNNERS = {"orders_in": _orders_in, "returns_in": _returns_in, "inventory_out": _inventory_out,
-           "prices_out": _prices_out, "inventory_in": _inventory_in, "shipments_out": _shipments_out}
+           "prices_out": _prices_out, "inventory_in": _inventory_in, "shipments_out": _shipments_out,
+           "items_out": _items_out}
 
 
 def check_available(integration, flow):

@@ -28,7 +28,7 @@ def ensure_schedules(Schedule=None):
 
 
 # Minutes between scheduled runs of each flow.
-FLOW_MINUTES = {"orders_in": 2, "returns_in": 10, "inventory_out": 60, "prices_out": 60, "inventory_in": 60, "shipments_out": 15}
+FLOW_MINUTES = {"orders_in": 2, "returns_in": 10, "inventory_out": 60, "prices_out": 60, "inventory_in": 60, "shipments_out": 15, "items_out": 60}
 
 
 def ensure_integration_schedules(integration):

@@ -44,9 +44,11 @@ def work_feeds():
     Walmart failed. Per integration with feeds open; each flow's own module does the work."""
     from connectors.errors import ConnectorError
     from syncs.models import Feed, Integration
+    from syncs.items import flow as items_flow
     from syncs.stock import inventory_out, prices_out
 
-    work = {"inventory_out": inventory_out.work_feeds, "prices_out": prices_out.work_feeds}
+    work = {"inventory_out": inventory_out.work_feeds, "prices_out": prices_out.work_feeds,
+            "items_out": items_flow.work_feeds}
     done = {}
     open_feeds = Feed.objects.filter(state__in=Feed.OPEN_STATES).values_list("integration_id", "flow").distinct()
     for integration_id, flow in open_feeds:

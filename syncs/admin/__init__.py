@@ -21,7 +21,7 @@ class IntegrationForm(forms.ModelForm):
         fields = ["slug", "name", "walmart", "erp", "enabled_flows", "active", "webhook_auth", "webhook_header",
                   "webhook_hmac_encoding", "webhook_username", "safety_buffer", "full_resend_hours",
                   "feed_timeout_minutes", "price_change_limit_percent", "price_currency", "inventory_in_quantity",
-                  "inventory_in_draft_only"]
+                  "inventory_in_draft_only", "items_sku_pattern"]
 
     def save(self, commit=True):
         instance = super().save(commit=False)
@@ -46,7 +46,7 @@ class IntegrationAdmin(admin.ModelAdmin):
                                          "webhook_secret"]}),
         ("Stock and prices", {"fields": ["safety_buffer", "full_resend_hours", "feed_timeout_minutes",
                                          "price_change_limit_percent", "price_currency", "inventory_in_quantity",
-                                         "inventory_in_draft_only"]}),
+                                         "inventory_in_draft_only", "items_sku_pattern"]}),
     ]
 
     @admin.action(description="Subscribe Walmart webhooks (and send a test delivery)")

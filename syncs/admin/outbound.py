@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 
 from audit import log as audit_log
 from audit.admin import ReadOnlyAdmin, integration_slug
-from syncs.models import Feed, InventoryState, PriceApproval, PriceState, ShipmentConfirmation, StockCount
+from syncs.models import Feed, InventoryState, ItemState, PriceApproval, PriceState, ShipmentConfirmation, StockCount
 from syncs.shipments import intake
 from syncs.stock import outbound, prices_out
 
@@ -68,6 +68,17 @@ class PriceStateAdmin(OutboundLineAdmin):
     list_display = ["sku", integration_slug, "erp_price", "currency", "cost", "desired", "sent", "in_flight",
                     "error_kind", "problem", "sent_at"]
     list_filter = ["integration", "error_kind", "currency"]
+
+
+@admin.register(ItemState)
+class ItemStateAdmin(OutboundLineAdmin):
+    flow = "items_out"
+    list_display = ["sku", integration_slug, "erp_item", "title", "sent_at", "in_flight", "error_kind", "problem"]
+    list_filter = ["integration", "error_kind"]
+
+    @admin.display(description="title")
+    def title(self, obj):
+        return _short((obj.record.get("Orderable") or {}).get("productName", ""), 60)
 
 
 @admin.register(Feed)

@@ -74,3 +74,9 @@ def price_records(rows):
     """(sku, price) rows -> PRICE_AND_PROMOTION records setting the price (walmart-api.md §5.3)."""
     for sku, price in rows:
         yield sku, {"Promo&Discount": {"sku": sku, "price": price}}, 1
+
+
+def item_records(rows):
+    """(sku, MP_ITEM record) rows, the records built and checked by syncs.items."""
+    for sku, record in rows:
+        yield sku, record, 1

@@ -14,13 +14,13 @@ from django.db.models import F
 from audit import log as audit_log
 from connectors import clock
 from mappings.feed_errors import record_feed_results
-from syncs.models import Feed, InventoryState, PriceState
+from syncs.models import Feed, InventoryState, ItemState, PriceState
 from syncs.models.outbound import ErrorKind
 
 logger = logging.getLogger(__name__)
 S = Feed.State
 
-LINE_MODELS = {"inventory_out": InventoryState, "prices_out": PriceState}
+LINE_MODELS = {"inventory_out": InventoryState, "prices_out": PriceState, "items_out": ItemState}
 MAX_SYSTEM_RETRIES = 3
 
 

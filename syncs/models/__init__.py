@@ -4,7 +4,7 @@ from syncs.models.feeds import Feed, FeedLimit
 from syncs.models.heartbeat import WorkerHeartbeat
 from syncs.models.inbox import InboxEvent, PollState, WebhookToken
 from syncs.models.integration import FLOWS, Integration
-from syncs.models.outbound import InventoryState, OutboundFlow, PriceApproval, PriceState
+from syncs.models.outbound import InventoryState, ItemState, OutboundFlow, PriceApproval, PriceState
 from syncs.models.orders import MarketplaceOrder, OrderCharge, OrderLine
 from syncs.models.reservations import StockReservation
 from syncs.models.returns import MarketplaceReturn, ReturnCharge, ReturnLine
@@ -19,3 +19,4 @@ __all__ += ["MarketplaceReturn", "ReturnCharge", "ReturnLine"]
 __all__ += ["Feed", "FeedLimit", "InventoryState", "OutboundFlow", "PriceApproval", "PriceState", "StockCount",
             "StockWritten"]
 __all__ += ["ShipmentConfirmation"]
+__all__ += ["ItemState"]

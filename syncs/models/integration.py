@@ -93,6 +93,9 @@ class Integration(models.Model):
 
     inventory_in_quantity = models.CharField(max_length=20, choices=InventoryInQuantity.choices,
                                              default=InventoryInQuantity.AVAILABLE)
+    items_sku_pattern = models.CharField(
+        max_length=100, default="{item}",
+        help_text="items_out: the Walmart SKU proposed for an ERP item not listed yet ({item} = the ERP item code)")
     inventory_in_draft_only = models.BooleanField(
         default=False, help_text="Leave the ERP stock counts as drafts for staff to process")
 

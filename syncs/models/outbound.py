@@ -139,3 +139,25 @@ class PriceApproval(models.Model):
 
     def __str__(self):
         return f"{self.sku}: {self.old_price} → {self.new_price}"
+
+
+class ItemState(OutboundLine):
+    """An item's listing content for items_out: `desired` is the content hash of what the ERP (and
+    the SKU mapping's overrides) say now, `sent` the hash Walmart accepted; `record` is the MP_ITEM
+    record that hash stands for. An item that fails validation keeps its problems and is not sent."""
+
+    desired = models.CharField(max_length=64, null=True, blank=True)
+    sent = models.CharField(max_length=64, null=True, blank=True)
+    in_flight = models.CharField(max_length=64, null=True, blank=True)
+    held_value = models.CharField(max_length=64, null=True, blank=True)
+    record = models.JSONField(default=dict, blank=True)
+    problems = models.TextField(blank=True, help_text="Why the item is not sent (checked before sending)")
+
+    class Meta:
+        verbose_name = "item state"
+        ordering = ["integration", "sku"]
+        constraints = [models.UniqueConstraint(fields=["integration", "sku"], name="uniq_item_state")]
+        indexes = [models.Index(fields=["integration", "run"], name="item_state_run_idx")]
+
+    def __str__(self):
+        return self.sku

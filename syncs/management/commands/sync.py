@@ -85,6 +85,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"{line['sku']} @ {line['ship_node']}: {_show(line['sent'])} -> {line['desired']} ({line['why']})")
             elif flow == "prices_out":
                 self.stdout.write(f"{line['sku']}: {_show(line['sent'])} -> {line['desired']} {line['currency']} ({line['why']})")
+            elif flow == "items_out":
+                self.stdout.write(f"{line['sku']} ({line['item']}) {line['title']!r}: {line['why']}")
             elif flow == "shipments_out":
                 what = (f"ship {line['quantity']} via {line['carrier'] or '?'} tracking {line['tracking']}"
                         if line["kind"] == "ship" else f"cancel {line['quantity']}")
@@ -101,4 +103,5 @@ def _show(value):
 
 
 OUTBOUND_PLANS = {"inventory_out": "syncs.stock.inventory_out", "prices_out": "syncs.stock.prices_out",
-                  "inventory_in": "syncs.stock.inventory_in", "shipments_out": "syncs.shipments.flow"}
+                  "inventory_in": "syncs.stock.inventory_in", "shipments_out": "syncs.shipments.flow",
+                  "items_out": "syncs.items.flow"}

@@ -1,0 +1,3 @@
+"""The demo, as the shipment tests use it."""
+
+from tests.shipments.conftest import demo  # noqa: F401
