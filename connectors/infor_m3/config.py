@@ -54,7 +54,8 @@ class M3Config(BaseConfig):
     # LstLine) so shipments name Walmart's line. UNCONFIRMED: the metadata calls CUPO "Customers order
     # number"; in OOLINE it is the customer's line number. Blank: not sent, and shipments read the line
     # number as the PONR M3 gave (right only when every Walmart line of the order was posted, in order).
-    line_number_field: str = Field(default="CUPO", max_length=6, description="Order line field for the Walmart line number")
+    line_number_field: str = Field(default="CUPO", max_length=6,
+                                   description="Order line field for the Walmart line number")
 
     # shipments_out (shipments.py, SETUP.md): field names the metadata does not confirm.
     time_zone: str = Field(default="UTC", description="Time zone of M3's dates and times (DSDT/DSHM)")
@@ -67,8 +68,8 @@ class M3Config(BaseConfig):
     package_quantity_field: str = Field(default="DLQT", max_length=6, description="Quantity of a package line")
     delivery_quantity_field: str = Field(default="TRQT", max_length=6,
                                          description="Quantity of a delivery line (MWS410MI/LstItem)")
-    delivered_quantity_field: str = Field(default="DLQT", max_length=6, description="Delivered quantity of an order line")
-    remaining_quantity_field: str = Field(default="RNQT", max_length=6, description="Remaining quantity of an order line")
+    delivered_quantity_field: str = Field(default="DLQT", max_length=6, description="Order line delivered quantity")
+    remaining_quantity_field: str = Field(default="RNQT", max_length=6, description="Order line remaining quantity")
     line_stamp_field: str = Field(default="LMTS", max_length=6, description="Change stamp (ms) of an order line")
     # OIS100MI/SearchLine query for order lines changed since a date ({date} = yyyyMMdd); blank: closed
     # lines are only seen on orders that shipped something in the same read.

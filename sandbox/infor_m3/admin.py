@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from sandbox.infor_m3.models import (
-    Customer, CustomerReturn, Delivery, ItemAlias, Order, OrderCharge, OrderLine, ReturnLine,
+    Customer, CustomerReturn, Delivery, ItemAlias, ItemChange, Order, OrderCharge, OrderLine, Package, ReturnLine,
 )
 
 
@@ -28,7 +28,7 @@ class ReadOnlyInline(admin.TabularInline):
 
 class OrderLineInline(ReadOnlyInline):
     model = OrderLine
-    fields = ["ponr", "itno", "orqt", "whlo", "sapr", "orst", "dwdt"]
+    fields = ["ponr", "cupo", "itno", "orqt", "dlqt", "cnqt", "whlo", "sapr", "orst", "dwdt", "changed_at"]
 
 
 class OrderChargeInline(ReadOnlyInline):
@@ -63,10 +63,24 @@ class CustomerAdmin(ReadOnly):
     search_fields = ["cuno", "cunm"]
 
 
+class PackageInline(ReadOnlyInline):
+    model = Package
+    fields = ["panr", "tracking"]
+
+
 @admin.register(Delivery)
 class DeliveryAdmin(ReadOnly):
-    list_display = ["dlix", "conn", "order", "whlo", "carrier", "tracking", "shipped_at", "tenant"]
-    search_fields = ["dlix", "conn", "tracking", "order__orno"]
+    list_display = ["dlix", "conn", "order", "whlo", "carrier", "modl", "tracking", "shipped_at", "tenant"]
+    search_fields = ["dlix", "conn", "tracking", "order__orno", "order__cuor", "packages__tracking"]
+    inlines = [PackageInline]
+
+
+@admin.register(ItemChange)
+class ItemChangeAdmin(ReadOnly):
+    """Items changed since the catalog (`manage.py sandbox touch-items`)."""
+
+    list_display = ["itno", "description", "revision", "changed_at"]
+    search_fields = ["itno"]
 
 
 @admin.register(ItemAlias)

@@ -96,7 +96,8 @@ OPEN = F("orqt") - F("dlqt") - F("cnqt")
 
 def balance(ctx, itno, whlo):
     """(on hand, allocated) for an item in a warehouse: catalog stock minus delivered quantities, and
-    the open quantities of order lines as allocated. A stored ItemStock is the on-hand balance as counted (deliveries are in it already); one
+    the open quantities of order lines as allocated.
+    A stored ItemStock is the on-hand balance as counted (deliveries are in it already); one
     that is not a number counts as 0 here (orders cannot allocate it)."""
     stored = ItemStock.objects.filter(itno=itno, whlo=whlo).values_list("quantity", flat=True).first()
     on_hand = Decimal(item(itno).stock.get(whlo, 0)) if stored is None else (number(stored) or Decimal(0))

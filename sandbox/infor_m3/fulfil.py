@@ -64,7 +64,10 @@ def ship(reference, lines=None, quantity=None, packages=1, carrier=None):
     if packages < 1:
         raise ValueError("packages must be 1 or more")
     order = _order(reference)
-    chosen = [_line(order, n) for n in lines] if lines else [line for line in order.lines.all() if line.open_quantity > 0]
+    if lines:
+        chosen = [_line(order, n) for n in lines]
+    else:
+        chosen = [line for line in order.lines.all() if line.open_quantity > 0]
     if not chosen:
         raise ValueError(f"Infor M3 order {order.orno} ({reference}) has nothing open to ship")
     wanted = {}

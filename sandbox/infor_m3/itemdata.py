@@ -16,6 +16,7 @@ from sandbox.infor_m3 import data
 from sandbox.infor_m3.models import ItemChange
 
 IMAGE_BASE = "https://images.sandbox.ml-connector.example/m3"
+IMAGE_FIELDS = ("IMG1", "IMG2")
 # The catalog's items were all last changed on data.ITEMS_CHANGED (midnight UTC).
 CATALOG_CHANGED = datetime.strptime(data.ITEMS_CHANGED, "%Y%m%d").replace(tzinfo=timezone.utc)
 

@@ -7,7 +7,7 @@ file with connectors.ionapi.read_ionapi, exactly what the admin's upload does.
 
 from connectors.models import Connection
 from sandbox import catalog, ion
-from sandbox.infor_m3 import data, mi
+from sandbox.infor_m3 import data, itemdata, mi
 
 SYSTEM = mi.SYSTEM
 DEMO_NAME = "demo-m3"
@@ -26,6 +26,7 @@ def provision_connection(name=DEMO_NAME, site_url=None, **overrides):
         "facility": data.DEFAULT_FACILITY, "warehouse": catalog.SHIP_NODES[0].warehouse,
         "customer": catalog.CUSTOMER_NO, "customer_template": next(iter(data.CUSTOMER_TEMPLATES)),
         "price_list": data.PRICE_LIST, "price_list_from": data.PRICE_LIST_FROM,  # prices_out works on a fresh demo
+        "image_url_fields": list(itemdata.IMAGE_FIELDS),  # where this emulator keeps item images (items_out)
         **overrides,
     }
     return ion.provision(SYSTEM, name, site_url, config=config, account_settings=settings)

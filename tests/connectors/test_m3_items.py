@@ -15,7 +15,7 @@ from sandbox.models import Call
 
 @pytest.fixture
 def erp(sandbox):
-    return Adapter(provision_connection("m3", sandbox, image_url_fields=["IMG1", "IMG2"]))
+    return Adapter(provision_connection("m3", sandbox))  # the sandbox names its image fields IMG1, IMG2
 
 
 def calls(program=""):
@@ -67,7 +67,7 @@ def test_an_image_change_shows_and_non_https_fields_are_left_out(sandbox, advanc
 
 
 def test_without_a_price_list_items_have_no_price_and_no_price_call(sandbox):
-    erp = Adapter(provision_connection("m3", sandbox, price_list="", price_list_from=""))
+    erp = Adapter(provision_connection("m3", sandbox, price_list="", price_list_from="", image_url_fields=[]))
     items, _ = erp.items("")
     assert items[0].price is None and calls("OIS017MI") == 0
     assert items[0].images == ()  # no image fields configured
