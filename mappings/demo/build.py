@@ -20,6 +20,9 @@ CARRIERS = [
     ["USPS", "USPS", "", "", "Standard"],
     ["METRO", "", "Metro Couriers", "https://track.metrocouriers.example/?n={trackingNumber}", "Standard"],
 ]
+# IFS Cloud's ShipViaCode holds 3 characters: the IFS demo maps its own codes to the same carriers.
+IFS_CARRIERS = [["UPG", *CARRIERS[0][1:]], ["UP2", *CARRIERS[1][1:]], ["FDX", *CARRIERS[2][1:]],
+                ["USP", *CARRIERS[3][1:]], ["MET", *CARRIERS[4][1:]]]
 
 
 def _rows():
@@ -41,6 +44,7 @@ def _rows():
         ],
         "customer.csv": [["*", "*", catalog.CUSTOMER_NO, "1"]],
         "carrier.csv": [[*row, "1"] for row in CARRIERS],
+        "carrier-ifs_cloud.csv": [[*row, "1"] for row in IFS_CARRIERS],
         "supplier.csv": [
             [i.sku, i.supplier, {s.vendor_id: s.business_unit for s in catalog.SUPPLIERS}[i.supplier], "1"]
             for i in catalog.items()

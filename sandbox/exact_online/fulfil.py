@@ -94,7 +94,8 @@ def _settle(document, now):
 def ship(reference, lines=None, quantity=None, packages=1, carrier=None):
     """Deliver the sales order carrying `reference`: `lines` (Walmart line numbers; all open by default),
     `quantity` of each (default: all that is open), as `packages` goods deliveries with their own
-    TrackingNumber and ShippingMethodCode `carrier`. Returns one dict per package."""
+    TrackingNumber and ShippingMethodCode `carrier`. Returns one dict per package and line: line
+    (Walmart's), item, quantity, carrier, tracking_number, order (OrderNumber), delivery (DeliveryNumber)."""
     if packages < 1:
         raise ValueError("Exact Online sandbox: packages must be at least 1")
     document = _order(reference)
@@ -134,10 +135,9 @@ def ship(reference, lines=None, quantity=None, packages=1, carrier=None):
         }
         GoodsDelivery.objects.create(account=account, division=division, key=key, number=number, data=entity,
                                      created_at=now)
-        shipped.append({"entry_id": key, "delivery_number": number, "sales_order": document.number,
-                        "tracking_number": tracking, "carrier": carrier,
-                        "lines": [{"line_number": walmart_line(line), "quantity": shares[package]}
-                                  for line, shares in plan]})
+        shipped += [{"line": walmart_line(line), "item": line["ItemCode"], "quantity": shares[package],
+                     "carrier": carrier, "tracking_number": tracking, "order": document.number, "delivery": number,
+                     "entry_id": key} for line, shares in plan]
     for line, shares in plan:
         delivered = Decimal(str(line.get("QuantityDelivered") or 0)) + sum(shares)
         line["QuantityDelivered"] = float(delivered)
@@ -161,8 +161,8 @@ def cancel_line(reference, line, quantity=None):
     row["DeliveryStatus"] = CANCELLED if not row.get("QuantityDelivered") else COMPLETE
     row["OrderStatus"] = row["DeliveryStatus"]
     _settle(document, clock.now())
-    return {"sales_order": document.number, "line_number": str(line), "delivery_status": row["DeliveryStatus"],
-            "quantity": open_qty}
+    return {"order": document.number, "line": str(line), "item": row["ItemCode"],
+            "status": row["DeliveryStatus"], "quantity": open_qty}
 
 
 def touch_items(n):

@@ -64,7 +64,8 @@ def ship(reference, lines=None, quantity=None, packages=1, carrier=None):
     """Ship the order carrying `reference`: `lines` (Walmart line numbers; all open lines by default),
     `quantity` units of each (default: all that is open), in `packages` shipments, each with its own
     tracking number (AirwayBillNo), ShipViaCode `carrier`. A Planned order is released first (IFS ships
-    released orders only). Returns one dict per package."""
+    released orders only). Returns one dict per package and line: line (Walmart's), item, quantity,
+    carrier, tracking_number, order, shipment."""
     if packages < 1:
         raise ValueError("IFS Cloud sandbox: packages must be at least 1")
     order = _order(reference)
@@ -94,16 +95,15 @@ def ship(reference, lines=None, quantity=None, packages=1, carrier=None):
             realm=order.realm, shipment_id=shipment_id, contract=order.contract, receiver_id=order.customer_no,
             ship_via_code=carrier, objstate="Closed", planned_ship_date=now, actual_ship_date=now,
             airway_bill_no=tracking)
-        contents = []
         for number, (line, shares) in enumerate(plan, start=1):
             qty = shares[package]
             ShipmentLine.objects.create(
                 shipment=shipment, shipment_line_no=number, source_ref1=order.order_no, source_ref2=line.line_no,
                 source_ref3=line.rel_no, source_ref4=str(line.line_item_no), inventory_part_no=line.part_no,
                 inventory_qty=qty, qty_picked=qty, qty_shipped=qty)
-            contents.append({"line_number": str(line.extra.get("CustomerPoLineNo")), "quantity": qty})
-        shipped.append({"shipment_id": shipment_id, "order_no": order.order_no, "tracking_number": tracking,
-                        "carrier": carrier, "lines": contents})
+            shipped.append({"line": str(line.extra.get("CustomerPoLineNo")), "item": line.catalog_no, "quantity": qty,
+                            "carrier": carrier, "tracking_number": tracking, "order": order.order_no,
+                            "shipment": shipment_id})
     for line, shares in plan:
         qty = sum(shares)
         warehouse._issue(order.realm, line, qty)
@@ -150,13 +150,13 @@ def cancel_line(reference, line, quantity=None):
         row.objstate, row.version = "Cancelled", 1
         row.save()
         warehouse.bump(original, buy_qty_due=original.buy_qty_due - qty, desired_qty=original.desired_qty - qty)
-        result = {"order_no": order.order_no, "line_no": row.line_no, "rel_no": rel_no, "state": "Cancelled",
-                  "quantity": qty}
+        result = {"order": order.order_no, "line": str(line), "item": row.catalog_no, "line_no": row.line_no,
+                  "rel_no": rel_no, "status": "Cancelled", "quantity": qty}
     else:
         state = "Cancelled" if row.qty_shipped == 0 else "Delivered"
         warehouse.bump(row, qty_assigned=Decimal(0), objstate=state)
-        result = {"order_no": order.order_no, "line_no": row.line_no, "rel_no": row.rel_no, "state": state,
-                  "quantity": qty}
+        result = {"order": order.order_no, "line": str(line), "item": row.catalog_no, "line_no": row.line_no,
+                  "rel_no": row.rel_no, "status": state, "quantity": qty}
     _settle(order)
     return result
 

@@ -30,7 +30,7 @@ def statuses():
 
 def test_two_packages_make_two_goods_deliveries_the_api_serves(exact):
     shipped = fulfil.ship("1796277485301", lines=[1], quantity=3, packages=2, carrier="FEDX")
-    assert [[(c["line_number"], c["quantity"]) for c in p["lines"]] for p in shipped] == [[("1", 2)], [("1", 1)]]
+    assert [(p["line"], p["item"], p["quantity"]) for p in shipped] == [("1", "ITM00001", 2), ("1", "ITM00001", 1)]
     assert statuses() == (20, [("Walmart line 1", 3, 20), ("Walmart line 2", 0, 12)])
     client = ExactClient(exact)
     deliveries = client.goods_deliveries()
@@ -43,7 +43,8 @@ def test_two_packages_make_two_goods_deliveries_the_api_serves(exact):
 
 
 def test_cancelling_a_line_and_completing_one_short(exact):
-    fulfil.cancel_line("1796277485301", 2)
+    row = fulfil.cancel_line("1796277485301", 2)
+    assert (row["line"], row["item"], row["quantity"], row["status"]) == ("2", "ITM00002", 1, 45)
     assert statuses() == (12, [("Walmart line 1", 0, 12), ("Walmart line 2", 0, 45)])
     fulfil.ship("1796277485301", quantity=1)
     fulfil.cancel_line("1796277485301", 1)

@@ -26,9 +26,10 @@ def states(order):
 
 def test_shipping_part_of_a_line_in_two_packages_releases_the_order_and_splits_the_units(order):
     shipped = fulfil.ship("WMT-3001", lines=["1"], quantity=3, packages=2, carrier="FDX")
-    assert [[(c["line_number"], c["quantity"]) for c in p["lines"]] for p in shipped] == [[("1", 2)], [("1", 1)]]
+    assert [(p["line"], p["item"], p["quantity"], p["order"]) for p in shipped] == [
+        ("1", "ITM00001", 2, order.order_no), ("1", "ITM00001", 1, order.order_no)]
     assert len({p["tracking_number"] for p in shipped}) == 2
-    rows = Shipment.objects.filter(shipment_id__in=[p["shipment_id"] for p in shipped])
+    rows = Shipment.objects.filter(shipment_id__in=[p["shipment"] for p in shipped])
     assert {(s.ship_via_code, s.objstate) for s in rows} == {("FDX", "Closed")}
     assert {s.airway_bill_no for s in rows} == {p["tracking_number"] for p in shipped}
     assert states(order) == ("PartiallyDelivered", [("1", "1", Decimal(3), "PartiallyDelivered"),
@@ -43,7 +44,8 @@ def test_cancelling_whole_part_and_short(order):
                                 ("2", "1", Decimal(0), "Cancelled")]
     fulfil.ship("WMT-3001", lines=[1], quantity=1)
     result = fulfil.cancel_line("WMT-3001", 1)
-    assert (result["state"], result["quantity"]) == ("Delivered", Decimal(2))  # closed short
+    assert (result["status"], result["quantity"], result["line"], result["item"]) == (
+        "Delivered", Decimal(2), "1", "ITM00001")  # closed short
     fulfil.cancel_line("WMT-3001", 2)
     assert states(order)[0] == "Delivered"
 
