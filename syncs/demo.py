@@ -16,6 +16,19 @@ WALMART = "demo-walmart"
 SUBSCRIBED = "demo-ifs"
 
 
+# The outbound flows each demo ERP offers (DESIGN §1); inventory_in (Exact) needs a ship node synced
+# "in", which would clash with the other demo ERPs feeding every node out, so it stays off here.
+DEMO_OUTBOUND = ("inventory_out", "prices_out", "shipments_out", "items_out")
+
+
+def demo_flows(erp):
+    from connectors import registry
+
+    offered = registry.adapter_class(erp.system).capabilities
+    optional = {"inventory_out", "prices_out"} if erp.system == "exact_online" else set()  # Exact: by choice
+    return ["orders_in", "returns_in", *[flow for flow in DEMO_OUTBOUND if flow in offered and flow not in optional]]
+
+
 def seed_integrations(out=print):
     walmart = Connection.objects.filter(name=WALMART).first()
     if walmart is None:
@@ -29,7 +42,7 @@ def seed_integrations(out=print):
             continue
         integration, created = Integration.objects.get_or_create(
             slug=name, defaults={"name": f"Demo: Walmart → {erp.system_label}", "walmart": walmart, "erp": erp,
-                                 "enabled_flows": ["orders_in", "returns_in"], "webhook_auth": Integration.WebhookAuth.HMAC,
+                                 "enabled_flows": demo_flows(erp), "webhook_auth": Integration.WebhookAuth.HMAC,
                                  "webhook_header": "WM_SEC.HMAC_SIGNATURE"},
         )
         if not integration.webhook_secret():

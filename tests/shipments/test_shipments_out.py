@@ -89,3 +89,15 @@ def test_an_erp_cancellation_cancels_the_line_on_walmart_once(demo, slug):
     FULFIL[slug].ship(order.purchase_order_id, lines=["1"])
     flows.run(integ, "shipments_out")
     assert lifecycle(order) == "shipped"
+
+
+def test_the_demo_warehouses_ship_posted_orders(demo):
+    import random
+
+    from sandbox.tasks import ship_some
+
+    m3 = integration("demo-m3", "shipments_out")
+    (item,) = stocked_items(1)
+    posted_order(m3, "7990000001", [(item.sku, 1)])
+    assert ship_some(random.Random(3))["infor_m3"] >= 1
+    assert flows.run(m3, "shipments_out")["confirm"].get("posted", 0) >= 1
