@@ -1,9 +1,11 @@
 """What `manage.py status` reports (DESIGN §9 shape): per integration, orders by state, review by
-reason, last run of each flow, and the token state of its connections."""
+reason, last run of each flow, feeds in flight, prices waiting for approval, shipment confirmations
+by state, and the token state of its connections."""
 
 from django.db.models import Count
 
-from syncs.models import InboxEvent, Integration, MarketplaceOrder, MarketplaceReturn, SyncRun
+from syncs.models import (Feed, InboxEvent, Integration, MarketplaceOrder, MarketplaceReturn, PriceApproval,
+                          ShipmentConfirmation, SyncRun)
 
 
 def _token(connection):
@@ -25,6 +27,14 @@ def collect():
     returns = {}
     for row in MarketplaceReturn.objects.values("integration_id", "status").annotate(n=Count("id")):
         returns.setdefault(row["integration_id"], {})[row["status"]] = row["n"]
+    feeds, approvals, shipments = {}, {}, {}
+    for row in Feed.objects.filter(state__in=Feed.OPEN_STATES).values("integration_id").annotate(n=Count("id")):
+        feeds[row["integration_id"]] = row["n"]
+    pending = PriceApproval.objects.filter(state=PriceApproval.State.PENDING)
+    for row in pending.values("integration_id").annotate(n=Count("id")):
+        approvals[row["integration_id"]] = row["n"]
+    for row in ShipmentConfirmation.objects.values("integration_id", "status").annotate(n=Count("id")):
+        shipments.setdefault(row["integration_id"], {})[row["status"]] = row["n"]
     inbox = {}
     for row in InboxEvent.objects.values("account_id", "status").annotate(n=Count("id")):
         inbox.setdefault(row["account_id"], {})[row["status"]] = row["n"]
@@ -42,7 +52,9 @@ def collect():
             "review": review.get(integ.pk, {}),
             "inbox": inbox.get(integ.walmart_id, {}),
             "last_runs": last_runs,
-            "feeds_in_flight": 0,
+            "feeds_in_flight": feeds.get(integ.pk, 0),
+            "prices_awaiting_approval": approvals.get(integ.pk, 0),
+            "shipments": shipments.get(integ.pk, {}),
             "connections": [_token(integ.walmart), _token(integ.erp)],
         })
     return {"integrations": result}

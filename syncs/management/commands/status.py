@@ -1,4 +1,5 @@
-"""manage.py status [--json]: per integration, orders by state, review by reason, last runs, tokens."""
+"""manage.py status [--json]: per integration, orders by state, review by reason, last runs, feeds in
+flight, prices awaiting approval, shipment confirmations, tokens."""
 
 import json
 
@@ -28,6 +29,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"  review: {reasons}")
             if integ["returns"]:
                 self.stdout.write("  returns: " + ", ".join(f"{k} {v}" for k, v in sorted(integ["returns"].items())))
+            if integ["feeds_in_flight"] or integ["prices_awaiting_approval"]:
+                self.stdout.write(f"  feeds in flight {integ['feeds_in_flight']}, "
+                                  f"prices awaiting approval {integ['prices_awaiting_approval']}")
+            if integ["shipments"]:
+                self.stdout.write("  shipments: " + ", ".join(f"{k} {v}" for k, v in sorted(integ["shipments"].items())))
             for flow, run in sorted(integ["last_runs"].items()):
                 self.stdout.write(f"  last {flow}: {run['at']} {'ok' if run['ok'] else 'FAILED'}")
             for conn in integ["connections"]:

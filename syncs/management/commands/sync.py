@@ -1,8 +1,11 @@
-"""manage.py sync INTEGRATION FLOW [--retry-now] [--no-poll] [--dry-run]: run one flow now, in the foreground.
+"""manage.py sync INTEGRATION FLOW [--retry-now] [--no-poll] [--dry-run] [--full]: run one flow now, in the foreground.
 
 orders_in: poll Walmart (reconciliation), turn due inbox events into orders, validate, post,
 acknowledge, cancel rejected lines, run the watchdogs. --dry-run prints, per order, the mapping
 decisions, the verdict and the exact ERP payload, and writes nothing anywhere.
+inventory_out / prices_out / items_out: read the ERP, send what changed by feed, track feeds;
+inventory_in: Walmart's quantities into Exact stock counts; shipments_out: the ERP's shipments and
+cancellations confirmed on Walmart. Their --dry-run prints the lines they would send and writes nothing.
 """
 
 import json
