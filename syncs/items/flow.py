@@ -12,7 +12,7 @@ from connectors import clock, registry
 from connectors.errors import PermanentError
 from mappings.models import SkuMap, UnmappedSighting
 from syncs import bulk_sql
-from syncs.feeds import engine, files
+from syncs.feeds import files
 from syncs.items.records import build, content_hash
 from syncs.models import ItemState, OutboundFlow
 from syncs.models.outbound import ErrorKind
@@ -109,13 +109,7 @@ def run(integration, *, adapter=None, full=None):
 
 
 def work_feeds(integration):
-    counts = {"submit": engine.submit_due(integration, FLOW), "track": engine.track_due(integration, FLOW)}
-    if counts["track"].get("processed") or counts["track"].get("timed_out") or counts["track"].get("error"):
-        resent, feeds = send(integration)
-        if feeds:
-            counts["resent_lines"] = resent
-            counts["submit"] = engine.submit_due(integration, FLOW)
-    return counts
+    return outbound.work_feeds(integration, FLOW, send)
 
 
 def plan(integration, *, adapter=None):

@@ -207,7 +207,7 @@ class Migration(migrations.Migration):
                 ('claimed_until', models.DateTimeField(blank=True, null=True)),
                 ('claim_owner', models.CharField(blank=True, max_length=64)),
                 ('last_error', models.TextField(blank=True)),
-                ('erp_document_number', models.CharField(blank=True, max_length=100)),
+                ('erp_document_number', models.CharField(blank=True, help_text='What the other side recorded', max_length=100)),
                 ('erp_document_kind', models.CharField(blank=True, max_length=30)),
                 ('posted_at', models.DateTimeField(blank=True, null=True)),
                 ('integration', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='stock_counts', to='syncs.integration')),

@@ -10,16 +10,10 @@ from django.db import models
 
 from syncs.models.integration import Integration
 from syncs.models.orders import MarketplaceOrder
+from syncs.models.postable import PostableRow
 
 
-class ShipmentConfirmation(models.Model):
-    class Status(models.TextChoices):
-        READY = "ready"
-        POSTING = "posting"
-        RETRY_WAIT = "retry_wait"
-        POSTED = "posted"
-        NEEDS_REVIEW = "needs_review"
-
+class ShipmentConfirmation(PostableRow):
     class Kind(models.TextChoices):
         SHIP = "ship", "Shipped"
         CANCEL = "cancel", "Cancelled in the ERP"
@@ -42,18 +36,6 @@ class ShipmentConfirmation(models.Model):
     shipment_id = models.CharField(max_length=50, blank=True, help_text="The ERP's delivery or shipment")
     cancel_reason = models.CharField(max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The posting machine's bookkeeping (syncs.posting).
-    status = models.CharField(max_length=15, choices=Status.choices, default=Status.READY, db_index=True)
-    review_reason = models.CharField(max_length=30, blank=True)
-    review_message = models.TextField(blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    claim_owner = models.CharField(max_length=64, blank=True)
-    last_error = models.TextField(blank=True)
-    erp_document_number = models.CharField(max_length=100, blank=True, help_text="What Walmart confirmed")
-    erp_document_kind = models.CharField(max_length=30, blank=True)
-    posted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -4,16 +4,10 @@ through the posting machine (syncs.posting) like orders, so a count is written e
 from django.db import models
 
 from syncs.models.integration import Integration
+from syncs.models.postable import PostableRow
 
 
-class StockCount(models.Model):
-    class Status(models.TextChoices):
-        READY = "ready"
-        POSTING = "posting"
-        RETRY_WAIT = "retry_wait"
-        POSTED = "posted"
-        NEEDS_REVIEW = "needs_review"
-
+class StockCount(PostableRow):
     integration = models.ForeignKey(Integration, on_delete=models.PROTECT, related_name="stock_counts")
     reference = models.CharField(max_length=60, unique=True, help_text="Ours, carried by the ERP's stock count")
     warehouse = models.CharField(max_length=50)
@@ -21,17 +15,6 @@ class StockCount(models.Model):
     lines = models.JSONField(help_text="[{item, sku, quantity, erp_before}]")
     process = models.BooleanField(default=True, help_text="False: left as a draft for staff to process in the ERP")
     created_at = models.DateTimeField(auto_now_add=True)
-    status = models.CharField(max_length=15, choices=Status.choices, default=Status.READY, db_index=True)
-    review_reason = models.CharField(max_length=30, blank=True)
-    review_message = models.TextField(blank=True)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    claimed_until = models.DateTimeField(null=True, blank=True)
-    claim_owner = models.CharField(max_length=64, blank=True)
-    last_error = models.TextField(blank=True)
-    erp_document_number = models.CharField(max_length=100, blank=True)
-    erp_document_kind = models.CharField(max_length=30, blank=True)
-    posted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -119,7 +119,6 @@ def _measure(flow_run, integration):
 
 
 def _bench(flow, skus, change):
-    from audit import models as audit_models  # noqa: F401
     from syncs import flows
     from syncs.stock import inventory_out, prices_out
 

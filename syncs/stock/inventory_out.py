@@ -22,7 +22,7 @@ from django.db import connection
 from connectors import clock, registry
 from connectors.errors import PermanentError
 from mappings.models import NodeType, ShipNodeMap, SkuMap
-from syncs.feeds import engine, files
+from syncs.feeds import files
 from syncs.models import InventoryState, StockReservation
 from syncs.stock import guard, outbound, staging
 
@@ -158,14 +158,7 @@ def send(integration, *, full=False):
 
 
 def work_feeds(integration):
-    """Submit what is queued, track what is submitted, and send again at once what Walmart failed."""
-    counts = {"submit": engine.submit_due(integration, FLOW), "track": engine.track_due(integration, FLOW)}
-    if counts["track"].get("processed") or counts["track"].get("timed_out") or counts["track"].get("error"):
-        resent, feeds = send(integration)
-        if feeds:
-            counts["resent_lines"] = resent
-            counts["submit"] = engine.submit_due(integration, FLOW)
-    return counts
+    return outbound.work_feeds(integration, FLOW, send)
 
 
 def plan(integration, *, adapter=None, full=None):

@@ -86,3 +86,15 @@ def retry(rows, *, user=None):
 def resend_everything(integration, flow):
     """Staff's 'Resend everything': the next run sends every line, changed or not."""
     OutboundFlow.objects.update_or_create(integration=integration, flow=flow, defaults={"full_requested": True})
+
+
+def work_feeds(integration, flow, send):
+    """Submit what is queued, track what is submitted, and send again at once what Walmart failed
+    (send(integration) marks those lines in flight again)."""
+    counts = {"submit": engine.submit_due(integration, flow), "track": engine.track_due(integration, flow)}
+    if any(counts["track"].get(outcome) for outcome in ("processed", "timed_out", "error")):
+        resent, feeds = send(integration)
+        if feeds:
+            counts["resent_lines"] = resent
+            counts["submit"] = engine.submit_due(integration, flow)
+    return counts

@@ -16,7 +16,7 @@ from audit import log as audit_log
 from connectors import clock, registry
 from connectors.errors import PermanentError
 from mappings.models import SkuMap
-from syncs.feeds import engine, files
+from syncs.feeds import files
 from syncs.models import PriceApproval, PriceState
 from syncs.models.outbound import ErrorKind
 from syncs.stock import outbound, staging
@@ -168,13 +168,7 @@ def run(integration, *, adapter=None, full=None):
 
 
 def work_feeds(integration):
-    counts = {"submit": engine.submit_due(integration, FLOW), "track": engine.track_due(integration, FLOW)}
-    if counts["track"].get("processed") or counts["track"].get("timed_out") or counts["track"].get("error"):
-        resent, feeds = send(integration)
-        if feeds:
-            counts["resent_lines"] = resent
-            counts["submit"] = engine.submit_due(integration, FLOW)
-    return counts
+    return outbound.work_feeds(integration, FLOW, send)
 
 
 def plan(integration, *, adapter=None, full=None):
