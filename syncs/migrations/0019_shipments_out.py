@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='outboundflow',
             name='mark',
-            field=models.CharField(blank=True, help_text='How far the ERP was read (shipments, items)', max_length=100),
+            field=models.TextField(blank=True, help_text="How far the ERP was read (shipments, items): the adapter's own text"),
         ),
         migrations.CreateModel(
             name='ShipmentConfirmation',

@@ -24,7 +24,7 @@ class OutboundFlow(models.Model):
     lease_owner = models.CharField(max_length=64, blank=True)
     last_full_at = models.DateTimeField(null=True, blank=True)
     full_requested = models.BooleanField(default=False, help_text="'Resend everything' was asked for")
-    mark = models.CharField(max_length=100, blank=True, help_text="How far the ERP was read (shipments, items)")
+    mark = models.TextField(blank=True, help_text="How far the ERP was read (shipments, items): the adapter's own text")
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["integration", "flow"], name="uniq_outbound_flow")]

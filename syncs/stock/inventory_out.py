@@ -73,7 +73,9 @@ def read_erp(integration, adapter, sink):
 
 
 def compute(integration):
-    """Bring the state rows in line with the mappings and set every line's quantity: three statements."""
+    """Bring the state rows in line with the mappings and set every line's quantity: a few statements.
+    New lines come in by INSERT ... ON CONFLICT DO NOTHING (the unique key decides, row by row through
+    its index), not NOT EXISTS: a planner with stale statistics turned that into a quadratic scan."""
     params = {"integ": integration.pk, "yes": True, "no": False, "erp": integration.erp_id,
               "buffer": integration.safety_buffer, "now": clock.now()}
     units = staging.floor_int("(m.qty - m.reserved) / m.factor")
@@ -84,14 +86,15 @@ def compute(integration):
                            staging.differs(f"{STATE}.reserved", "m.reserved"), staging.differs(f"{STATE}.buffer", "m.buffer"),
                            staging.differs(f"{STATE}.erp_item", "m.erp_item"), staging.differs(f"{STATE}.warehouse", "m.warehouse"),
                            f"{problem} OR {STATE}.error_kind = 'erp'"])
+    staging.analyze()
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO {STATE} (integration_id, sku, ship_node, erp_item, warehouse, reserved, buffer, push_zero,
                                  run, error, error_kind, system_retries)
             SELECT s.integration_id, s.walmart_sku, n.ship_node, s.erp_item, n.warehouse, 0, 0, %(no)s, '', '', '', 0
             FROM {PAIRS}
-            AND NOT EXISTS (SELECT 1 FROM {STATE} t WHERE t.integration_id = s.integration_id
-                            AND t.sku = s.walmart_sku AND t.ship_node = n.ship_node)""", params)
+            ON CONFLICT DO NOTHING""", params)
+        staging.analyze_after_insert(STATE, cursor.rowcount)
         cursor.execute(f"""
             DELETE FROM {STATE} WHERE integration_id = %(integ)s AND in_flight IS NULL AND NOT EXISTS (
                 SELECT 1 FROM {PAIRS} AND s.walmart_sku = {STATE}.sku AND n.ship_node = {STATE}.ship_node)""", params)

@@ -40,13 +40,14 @@ def read_erp(integration, adapter, sink):
 
 def compute(integration):
     params = {"integ": integration.pk, "yes": True, "now": clock.now()}
+    staging.analyze()
     with connection.cursor() as cursor:
         cursor.execute(f"""
             INSERT INTO {STATE} (integration_id, sku, erp_item, currency, run, error, error_kind, system_retries)
             SELECT s.integration_id, s.walmart_sku, s.erp_item, '', '', '', '', 0 FROM {SKU} s
             WHERE s.integration_id = %(integ)s AND s.active = %(yes)s AND s.erp_item <> ''
-            AND NOT EXISTS (SELECT 1 FROM {STATE} t WHERE t.integration_id = s.integration_id AND t.sku = s.walmart_sku)""",
-                       params)
+            ON CONFLICT DO NOTHING""", params)
+        staging.analyze_after_insert(STATE, cursor.rowcount)
         cursor.execute(f"""
             DELETE FROM {STATE} WHERE integration_id = %(integ)s AND in_flight IS NULL AND NOT EXISTS (
                 SELECT 1 FROM {SKU} s WHERE s.integration_id = {STATE}.integration_id AND s.walmart_sku = {STATE}.sku
