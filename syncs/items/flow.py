@@ -10,6 +10,7 @@ from django.db.models import F, Q
 
 from connectors import clock, registry
 from connectors.errors import PermanentError
+from mappings.feed_errors import record_feed_results
 from mappings.models import SkuMap, UnmappedSighting
 from syncs import bulk_sql
 from syncs.feeds import files
@@ -69,9 +70,7 @@ def compute(integration, items):
 
 def _mark_mappings(integration, invalid, valid):
     """The SKU mapping shows why its item is held (and stops showing it once the item is valid)."""
-    for sku, message in invalid.items():
-        SkuMap.objects.filter(integration=integration, walmart_sku=sku).update(feed_error=message[:5000],
-                                                                              feed_error_at=clock.now())
+    record_feed_results(integration, invalid)
     SkuMap.objects.filter(integration=integration, walmart_sku__in=valid, feed_error__startswith="Not sent to Walmart").update(
         feed_error="", feed_error_at=clock.now())
 

@@ -130,22 +130,12 @@ def compute(integration):
                         AND s.walmart_sku = {STATE}.sku AND s.updated_at > {STATE}.error_at)""", params)
 
 
-def _compute_from_erp(integration, adapter):
-    staging.prepare()
-    try:
-        lines = read_erp(integration, adapter, staging.load)
-        compute(integration)
-    finally:
-        staging.clear()
-    return lines
-
-
 def run(integration, *, adapter=None, full=None):
     """One inventory_out run to the end (but for Walmart's processing, tracked by later runs)."""
     adapter = adapter or registry.adapter(integration.erp)
     counts = {"zeros": guard.push_zeros(integration)}
     with outbound.run_lease(integration, FLOW) as state:
-        counts["erp_levels"] = _compute_from_erp(integration, adapter)
+        counts["erp_levels"] = outbound.compute_from_erp(integration, adapter, read_erp, compute)
         full = outbound.full_due(state, integration) if full is None else full
         counts["lines"], feeds = send(integration, full=full)
         counts["feeds"] = len(feeds)
@@ -167,16 +157,8 @@ def work_feeds(integration):
 def plan(integration, *, adapter=None, full=None):
     """The dry run: what the next run would send, as (sku, node, old, new, why) — nothing kept."""
     adapter = adapter or registry.adapter(integration.erp)
-    pages = []
-    read_erp(integration, adapter, lambda rows: pages.append(rows) or len(rows))  # no write while reading
     result = []
-    with outbound.rolled_back():
-        staging.prepare()
-        for rows in pages:
-            staging.load(rows)
-        compute(integration)
-        state = outbound.OutboundFlow.objects.filter(integration=integration, flow=FLOW).first()
-        full = (state is None or outbound.full_due(state, integration)) if full is None else full
+    with outbound.computed_then_undone(integration, FLOW, adapter, read_erp, compute, full) as full:
         for row in outbound.delta(InventoryState, integration, full=full).order_by(*COLUMNS[:-1]).values(
                 "sku", "ship_node", "sent", "desired", "erp_available", "reserved", "buffer", "error"):
             why = ("new line" if row["sent"] is None else "full resend" if row["sent"] == row["desired"]

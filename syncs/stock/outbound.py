@@ -11,6 +11,7 @@ from connectors import clock
 from syncs.feeds import engine
 from syncs.locking import lease
 from syncs.models import OutboundFlow
+from syncs.stock import staging
 
 LEASE_SECONDS = 30 * 60
 
@@ -98,3 +99,29 @@ def work_feeds(integration, flow, send):
             counts["resent_lines"] = resent
             counts["submit"] = engine.submit_due(integration, flow)
     return counts
+
+
+def compute_from_erp(integration, adapter, read, compute):
+    """A run's ERP read into staging, then the set-based compute; the staging rows go either way."""
+    staging.prepare()
+    try:
+        lines = read(integration, adapter, staging.load)
+        compute(integration)
+    finally:
+        staging.clear()
+    return lines
+
+
+@contextmanager
+def computed_then_undone(integration, flow, adapter, read, compute, full=None):
+    """The dry runs' way: read the ERP first (no write while reading), then stage and compute in a
+    transaction that is rolled back. Yields whether the run would be a full resend."""
+    pages = []
+    read(integration, adapter, lambda rows: pages.append(rows) or len(rows))
+    with rolled_back():
+        staging.prepare()
+        for rows in pages:
+            staging.load(rows)
+        compute(integration)
+        state = OutboundFlow.objects.filter(integration=integration, flow=flow).first()
+        yield (state is None or full_due(state, integration)) if full is None else full

@@ -137,16 +137,6 @@ def decide(approval, *, approve, user):
                      data={"integration": approval.integration.slug, "reason": approval.reason})
 
 
-def _compute_from_erp(integration, adapter):
-    staging.prepare()
-    try:
-        lines = read_erp(integration, adapter, staging.load)
-        compute(integration)
-    finally:
-        staging.clear()
-    return lines
-
-
 def send(integration, *, full=False):
     return outbound.send(PriceState, integration, FLOW, FEED_TYPE, files.price_records, COLUMNS, full=full,
                          extra=~beyond_guardrail(integration))
@@ -156,7 +146,7 @@ def run(integration, *, adapter=None, full=None):
     adapter = adapter or registry.adapter(integration.erp)
     counts = {}
     with outbound.run_lease(integration, FLOW) as state:
-        counts["erp_prices"] = _compute_from_erp(integration, adapter)
+        counts["erp_prices"] = outbound.compute_from_erp(integration, adapter, read_erp, compute)
         counts["awaiting_approval"] = hold_for_approval(integration)
         full = outbound.full_due(state, integration) if full is None else full
         counts["lines"], feeds = send(integration, full=full)
@@ -174,19 +164,12 @@ def work_feeds(integration):
 
 def plan(integration, *, adapter=None, full=None):
     adapter = adapter or registry.adapter(integration.erp)
-    pages = []
-    read_erp(integration, adapter, lambda rows: pages.append(rows) or len(rows))
     result = []
-    with outbound.rolled_back():
-        staging.prepare()
-        for rows in pages:
-            staging.load(rows)
-        compute(integration)
-        state = outbound.OutboundFlow.objects.filter(integration=integration, flow=FLOW).first()
-        full = (state is None or outbound.full_due(state, integration)) if full is None else full
-        stopped = beyond_guardrail(integration)
-        for row in outbound.delta(PriceState, integration, full=full).order_by("sku"):
-            held = PriceState.objects.filter(pk=row.pk).filter(stopped).exists()
+    with outbound.computed_then_undone(integration, FLOW, adapter, read_erp, compute, full) as full:
+        rows = outbound.delta(PriceState, integration, full=full)
+        stopped = set(rows.filter(beyond_guardrail(integration)).values_list("pk", flat=True))
+        for row in rows.order_by("sku"):
+            held = row.pk in stopped
             why = "new line" if row.sent is None else "full resend" if row.sent == row.desired else "changed"
             if held:
                 why = f"would wait for approval ({_reason(integration, row).label})"
