@@ -8,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from audit import log as audit_log
 from audit.admin import ReadOnlyAdmin, integration_slug
 from syncs.models import Feed, InventoryState, ItemState, PriceApproval, PriceState, ShipmentConfirmation, StockCount
+from syncs.orders.validate import format_quantity
 from syncs.shipments import intake
 from syncs.stock import outbound, prices_out
 
@@ -57,16 +58,28 @@ class OutboundLineAdmin(ReadOnlyAdmin):
 @admin.register(InventoryState)
 class InventoryStateAdmin(OutboundLineAdmin):
     flow = "inventory_out"
-    list_display = ["sku", "ship_node", integration_slug, "warehouse", "erp_available", "reserved", "buffer",
-                    "desired", "sent", "in_flight", "error_kind", "problem", "sent_at"]
+    # The problem stays in view: the columns fit a laptop screen (what is in flight is in the detail).
+    list_display = ["sku", "ship_node", integration_slug, "erp", "reserved_units", "buffer", "desired",
+                    "sent", "problem"]
+
+    @admin.display(description="ERP available", ordering="erp_available")
+    def erp(self, obj):
+        return "-" if obj.erp_available is None else format_quantity(obj.erp_available)
+
+    @admin.display(description="reserved", ordering="reserved")
+    def reserved_units(self, obj):
+        return format_quantity(obj.reserved)
     list_filter = ["integration", "error_kind", "ship_node", "push_zero"]
 
 
 @admin.register(PriceState)
 class PriceStateAdmin(OutboundLineAdmin):
     flow = "prices_out"
-    list_display = ["sku", integration_slug, "erp_price", "currency", "cost", "desired", "sent", "in_flight",
-                    "error_kind", "problem", "sent_at"]
+    list_display = ["sku", integration_slug, "erp_price_shown", "currency", "cost", "desired", "sent", "problem"]
+
+    @admin.display(description="ERP price", ordering="erp_price")
+    def erp_price_shown(self, obj):
+        return "-" if obj.erp_price is None else format_quantity(obj.erp_price)
     list_filter = ["integration", "error_kind", "currency"]
 
 
